@@ -1,0 +1,9 @@
+"""Helpers for the RNN course: tracing, reference cells, data, checks, training and widgets.
+
+Notebooks teach; this package remembers. Each function's docstring names the lesson that
+explains it.
+"""
+
+from .trace_data import GATE_NAMES, Trace
+
+__all__ = ["GATE_NAMES", "Trace"]

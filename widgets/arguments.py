@@ -1,0 +1,50 @@
+"""Argument checks shared by the whole package: every bad argument gets an error that names it
+and says what was expected (house rule 11)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+
+def type_name(value: Any) -> str:
+    """A short name for the type of ``value`` (``ndarray``, ``list``, ``NoneType`` ...)."""
+    return type(value).__name__
+
+
+def expect_type(name: str, value: Any, types: type | tuple[type, ...], what: str) -> None:
+    """Raise TypeError("`name` must be what, got T") unless ``value`` is one of ``types``."""
+    if not isinstance(value, types) or isinstance(value, bool) and bool not in _as_tuple(types):
+        raise TypeError(f"`{name}` must be {what}, got {type_name(value)}")
+
+
+def expect_int(name: str, value: Any, low: int | None = None, high: int | None = None) -> int:
+    """Return ``value`` as int if it is a whole number in [low, high]; else a clear error."""
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise TypeError(f"`{name}` must be an integer, got {type_name(value)}")
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ValueError(f"`{name}` must be in [{_fmt(low)}, {_fmt(high)}], got {value}")
+    return value
+
+
+def expect_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
+    """Return ``value`` if it is one of ``choices``; else ValueError listing them."""
+    choices = tuple(choices)
+    if value not in choices:
+        listed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"`{name}` must be one of {listed}, got {value!r}")
+    return value
+
+
+def shape_str(shape: Iterable[int]) -> str:
+    """(4,) -> '(4,)', (2, 3) -> '(2, 3)': shapes written as Python prints tuples."""
+    return str(tuple(int(s) for s in shape))
+
+
+def _fmt(bound: int | None) -> str:
+    return "..." if bound is None else str(bound)
+
+
+def _as_tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
+    return types if isinstance(types, tuple) else (types,)
