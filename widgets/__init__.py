@@ -5,5 +5,6 @@ explains it.
 """
 
 from .trace_data import GATE_NAMES, Trace
+from .tracing import TraceMismatchError, trace
 
-__all__ = ["GATE_NAMES", "Trace"]
+__all__ = ["GATE_NAMES", "Trace", "TraceMismatchError", "trace"]

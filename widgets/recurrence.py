@@ -1,0 +1,188 @@
+"""The vectorized recomputation behind `widgets.trace` (lesson 02 explains the equations).
+
+Given every layer's h_t from torch, each gate at every step is one expression of the layer's
+input x_t and of h_{t-1}; the LSTM's cell state is the only loop over time. Equations, in
+torch's row order of the stacked weights (LSTM i, f, g, o; GRU r, z, n):
+
+    RNN   h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)          (or relu)
+    LSTM  i_t, f_t, o_t = sigmoid(...), g_t = tanh(...),
+          c_t = f_t * c_{t-1} + i_t * g_t,  h_t = o_t * tanh(c_t)
+    GRU   r_t, z_t = sigmoid(...), n_t = tanh(W_in x_t + b_in + r_t * (W_hn h_{t-1} + b_hn)),
+          h_t = (1 - z_t) * n_t + z_t * h_{t-1}
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import torch
+
+from .trace_data import GATE_NAMES
+
+FUNCTIONAL = {"lstm": torch.lstm, "gru": torch.gru}
+"""torch's own functional forms of nn.LSTM and nn.GRU (nn.RNN uses torch.rnn_tanh / rnn_relu)."""
+
+
+class Layers(NamedTuple):
+    """Recomputed states, shapes (L, D, T, H) unless noted."""
+
+    hidden: np.ndarray
+    cell: np.ndarray | None
+    gates: dict[str, np.ndarray]
+    output: np.ndarray  # (T, D * H)
+    input_terms: dict[str, np.ndarray]
+    hidden_terms: dict[str, np.ndarray]
+    torch_hidden_pairs: list  # (name, recomputed h (T, H), torch's h (T, H)) below the top
+
+
+def recompute_layers(module, kind, x, h_init, c_init, output) -> Layers:
+    """Recompute every layer and direction; ``x`` (T, input_size), ``h_init`` (L * D, H)."""
+    num_directions = 2 if module.bidirectional else 1
+    torch_outputs = _torch_layer_outputs(module, kind, x, h_init, c_init, output)
+    rows = module.num_layers * num_directions
+    width = len(GATE_NAMES[kind] or ("h",)) * module.hidden_size
+    x_term = x.new_empty(rows, x.shape[0], width)
+    h_term = x.new_empty(rows, x.shape[0], width)
+    h_prev = x.new_empty(rows, x.shape[0], module.hidden_size)
+    for layer in range(module.num_layers):
+        layer_input = x if layer == 0 else torch_outputs[layer - 1]
+        for direction in range(num_directions):
+            row = layer * num_directions + direction
+            h_torch = _direction_slice(torch_outputs[layer], direction, module.hidden_size)
+            _previous_states(h_torch, h_init[row], direction, out=h_prev[row])
+            weight_ih, weight_hh, bias_ih, bias_hh = _weights(module, layer, direction)
+            _affine(layer_input, weight_ih, bias_ih, out=x_term[row])
+            _affine(h_prev[row], weight_hh, bias_hh, out=h_term[row])
+    return _combine(module, kind, (x_term, h_term, h_prev), c_init, torch_outputs)
+
+
+def _previous_states(h_torch, h_start, direction: int, out: torch.Tensor) -> None:
+    """h_{t-1} for every t (T, H): the step before in reading order, h0 at the first step."""
+    if direction == 0:
+        out[0] = h_start
+        out[1:] = h_torch[:-1]
+    else:
+        out[-1] = h_start
+        out[:-1] = h_torch[1:]
+
+
+def _affine(inputs, weight, bias, out: torch.Tensor) -> None:
+    """out = inputs @ weight.T + bias, for all steps at once: (T, n) -> (T, G * H)."""
+    if bias is None:
+        torch.matmul(inputs, weight.T, out=out)
+    else:
+        torch.addmm(bias, inputs, weight.T, out=out)
+
+
+def _torch_layer_outputs(module, kind, x, h_init, c_init, output) -> list[torch.Tensor]:
+    """Every layer's output (T, D * H): torch's own loop for the layers below the top, the
+    module's output for the top layer."""
+    num_directions = 2 if module.bidirectional else 1
+    outputs, layer_input = [], x
+    for layer in range(module.num_layers - 1):
+        rows = slice(layer * num_directions, (layer + 1) * num_directions)
+        hx = h_init[rows].unsqueeze(1)
+        if kind == "lstm":
+            hx = (hx, c_init[rows].unsqueeze(1))
+        params = [p for d in range(num_directions) for p in _weights(module, layer, d)
+                  if p is not None]
+        run = FUNCTIONAL.get(kind) or getattr(torch, f"rnn_{module.nonlinearity}")
+        result = run(layer_input.unsqueeze(1), hx, params, module.bias, 1, 0.0, False,
+                     module.bidirectional, False)
+        layer_input = result[0].squeeze(1)
+        outputs.append(layer_input)
+    outputs.append(output)
+    return outputs
+
+
+def _weights(module, layer: int, direction: int):
+    suffix = f"_l{layer}" + ("_reverse" if direction else "")
+    names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    return [getattr(module, name + suffix, None) for name in names]
+
+
+def _direction_slice(layer_output: torch.Tensor, direction: int, hidden_size: int):
+    return layer_output[:, direction * hidden_size:(direction + 1) * hidden_size]
+
+
+def _combine(module, kind, terms, c_init, torch_outputs) -> Layers:
+    """Activations of the stacked terms (L * D, T, G * H) -> the recomputed `Layers`."""
+    num_layers = module.num_layers
+    num_directions = 2 if module.bidirectional else 1
+    shape = (num_layers, num_directions)
+    x_term, h_term, h_prev = terms
+    hidden, cell, gates = _ACTIVATIONS[kind](module, x_term, h_term, h_prev, c_init)
+    hidden = hidden.reshape(*shape, *hidden.shape[1:])
+    cell = None if cell is None else cell.reshape(hidden.shape)
+    gates = {name: g.reshape(hidden.shape) for name, g in zip(GATE_NAMES[kind], gates, strict=True)}
+    names = GATE_NAMES[kind] or ("h",)
+    input_terms = _split(x_term.numpy(), names, shape)
+    hidden_terms = _split(h_term.numpy(), names, shape)
+    output = np.concatenate(list(hidden[-1]), axis=1)
+    pairs = [(f"hidden state of layer {layer}, direction {d}", hidden[layer, d],
+              _direction_slice(torch_outputs[layer], d, module.hidden_size))
+             for layer in range(num_layers - 1) for d in range(num_directions)]
+    return Layers(hidden, cell, gates, output, input_terms, hidden_terms, pairs)
+
+
+def _rnn(module, x_term, h_term, h_prev, c_init):
+    """x_term, h_term, h_prev: (L * D, T, H) -> (h_t, no cell, no gates) as numpy."""
+    pre = x_term + h_term
+    h_t = torch.tanh(pre) if module.nonlinearity == "tanh" else torch.relu(pre)
+    return h_t.numpy(), None, ()
+
+
+def _gru(module, x_term, h_term, h_prev, c_init):
+    """x_term, h_term: (L * D, T, 3H) in row order r, z, n; h_prev (L * D, T, H)."""
+    x_r, x_z, x_n = x_term.chunk(3, -1)
+    h_r, h_z, h_n = h_term.chunk(3, -1)
+    r_t = torch.sigmoid(x_r + h_r)
+    z_t = torch.sigmoid(x_z + h_z)
+    n_t = torch.tanh(x_n + r_t * h_n)
+    h_t = (1 - z_t) * n_t + z_t * h_prev
+    return h_t.numpy(), None, (r_t.numpy(), z_t.numpy(), n_t.numpy())
+
+
+def _lstm(module, x_term, h_term, h_prev, c_init):
+    """x_term, h_term: (L * D, T, 4H) in row order i, f, g, o -> (h_t, c_t, gates)."""
+    pre = x_term + h_term
+    hidden_size = module.hidden_size
+    g_t = torch.tanh(pre[..., 2 * hidden_size:3 * hidden_size]).numpy()
+    gates = torch.sigmoid_(pre).numpy()
+    i_t, f_t, _, o_t = np.split(gates, 4, axis=-1)
+    c_t = _cell_states(i_t, f_t, g_t, c_init.cpu().numpy(), module.bidirectional)
+    return o_t * np.tanh(c_t), c_t, (i_t, f_t, g_t, o_t)
+
+
+_ACTIVATIONS = {"rnn": _rnn, "gru": _gru, "lstm": _lstm}
+
+
+def _cell_states(i_t, f_t, g_t, c_start, bidirectional: bool) -> np.ndarray:
+    """c_t = f_t * c_{t-1} + i_t * g_t for all L * D rows (L * D, T, H), one loop over time.
+
+    Backward rows (the odd rows when bidirectional) are reversed in time first, so that every
+    row runs from its first step to its last, then put back in input order."""
+    def reading_order(array):
+        array = array.copy()
+        if bidirectional:
+            array[1::2] = array[1::2, ::-1]
+        return array
+
+    f_t = reading_order(f_t)
+    cell = reading_order(i_t * g_t)
+    np.multiply(f_t[:, 0], c_start, out=f_t[:, 0])
+    cell[:, 0] += f_t[:, 0]
+    for t in range(1, cell.shape[1]):
+        np.multiply(f_t[:, t], cell[:, t - 1], out=f_t[:, t])
+        cell[:, t] += f_t[:, t]
+    return reading_order(cell)
+
+
+def _split(terms: np.ndarray, names, shape) -> dict[str, np.ndarray]:
+    """(L * D, T, G * H) stacked terms -> name -> (L, D, T, H) views, in torch's row order."""
+    chunks = np.split(terms, len(names), axis=-1)
+    return {name: chunk.reshape(*shape, *chunk.shape[1:])
+            for name, chunk in zip(names, chunks, strict=True)}
+
+
