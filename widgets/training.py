@@ -1,0 +1,182 @@
+"""Seeding and a small training loop shared by every lesson (lesson 03 explains the loop).
+
+`set_seed` is the course's one seeding helper. `fit` is the loop of lesson 03 written once:
+forward, loss, backward, optional gradient clipping (lesson 04), optimizer step; it shows a
+progress bar in a notebook and returns the history of the loss.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from .arguments import expect_int, type_name
+
+
+def set_seed(seed: int = 0, threads: int | None = 1) -> None:
+    """Seed Python's, numpy's and torch's generators, so every run prints the same numbers.
+
+    ``threads``: torch's thread count (one thread is as fast as two for the course's small
+    models, and results do not depend on how work was split); None leaves it unchanged.
+    """
+    seed = expect_int("seed", seed, low=0)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if threads is not None:
+        torch.set_num_threads(expect_int("threads", threads, low=1))
+
+
+@dataclass
+class History:
+    """What `fit` returns: the loss of every step, the mean loss of every epoch (or of every
+    ``len(loss) // 10`` steps when training by steps), what ``evaluate`` returned, and the
+    wall-clock seconds (not printed by lessons: timings differ between runs)."""
+
+    loss: list[float] = field(default_factory=list)
+    epoch_loss: list[float] = field(default_factory=list)
+    evaluations: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def final_loss(self) -> float:
+        """Mean loss over the last epoch (or the last tenth of the steps)."""
+        return self.epoch_loss[-1] if self.epoch_loss else float("nan")
+
+
+def fit(model: torch.nn.Module, batches, loss_fn: Callable, optimizer: torch.optim.Optimizer,
+        *, epochs: int | None = None, steps: int | None = None, clip: float | None = None,
+        evaluate: Callable[[], object] | None = None, progress: bool = True,
+        description: str = "training") -> History:
+    """Train ``model`` and return its `History`.
+
+    Args:
+        batches: for ``epochs``, an iterable of ``(inputs, targets)`` read once per epoch;
+            for ``steps``, a callable ``step -> (inputs, targets)`` making fresh batches
+            (the long-range tasks of lessons 04-05). ``inputs`` may be a tuple, passed to the
+            model as separate arguments (e.g. padded token ids and their lengths).
+        loss_fn: ``loss_fn(model_output, targets) -> scalar tensor``.
+        epochs / steps: exactly one of them.
+        clip: if given, gradients are rescaled so their total norm is at most ``clip``.
+        evaluate: called after every epoch (or tenth of the steps); its results are kept.
+        progress: show a progress bar in a notebook.
+    """
+    schedule = _schedule(batches, epochs, steps)
+    bar = _ProgressBar(len(schedule), description) if progress else None
+    history, start = History(), time.perf_counter()
+    model.train()
+    for chunk in schedule.chunks:
+        losses = [_step(model, batch, loss_fn, optimizer, clip) for batch in chunk()]
+        history.loss.extend(losses)
+        history.epoch_loss.append(float(np.mean(losses)) if losses else float("nan"))
+        if evaluate is not None:
+            model.eval()
+            with torch.no_grad():
+                history.evaluations.append(evaluate())
+            model.train()
+        if bar is not None:
+            bar.update(len(history.loss), history.epoch_loss[-1])
+    model.eval()
+    history.seconds = time.perf_counter() - start
+    if bar is not None:
+        bar.close(history.seconds)
+    return history
+
+
+def _step(model, batch, loss_fn, optimizer, clip) -> float:
+    inputs, targets = batch
+    optimizer.zero_grad()
+    output = model(*inputs) if isinstance(inputs, tuple) else model(inputs)
+    loss = loss_fn(output, targets)
+    loss.backward()
+    if clip is not None:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+    optimizer.step()
+    return float(loss.detach())
+
+
+@dataclass
+class _Schedule:
+    chunks: list[Callable[[], Iterable]]
+    total: int
+
+    def __len__(self) -> int:
+        return self.total
+
+
+def _schedule(batches, epochs, steps) -> _Schedule:
+    """Epochs over an iterable, or steps of a batch-making callable, as ten-ish chunks."""
+    if (epochs is None) == (steps is None):
+        raise ValueError("give exactly one of `epochs` (with an iterable of batches) or "
+                         "`steps` (with a callable step -> batch)")
+    if epochs is not None:
+        epochs = expect_int("epochs", epochs, low=1)
+        if callable(batches) or not isinstance(batches, Iterable):
+            raise TypeError("with `epochs`, `batches` must be an iterable of (inputs, "
+                            f"targets) pairs, got {type_name(batches)}")
+        if epochs > 1 and iter(batches) is batches:
+            raise TypeError("with `epochs` > 1, `batches` must be re-iterable (a list or a "
+                            "DataLoader), not a one-shot iterator or generator")
+        total = epochs * _length(batches)
+        return _Schedule([lambda: iter(batches)] * epochs, total)
+    steps = expect_int("steps", steps, low=1)
+    if not callable(batches):
+        raise TypeError("with `steps`, `batches` must be a callable step -> (inputs, targets)"
+                        f", got {type_name(batches)}")
+    size = max(1, steps // 10)
+    starts = range(0, steps, size)
+    return _Schedule([_chunk(batches, s, min(s + size, steps)) for s in starts], steps)
+
+
+def _chunk(make_batch, start, stop):
+    return lambda: (make_batch(step) for step in range(start, stop))
+
+
+def _length(batches) -> int:
+    try:
+        return len(batches)
+    except TypeError:
+        return 0
+
+
+class _ProgressBar:
+    """An ipywidgets bar when a notebook kernel runs; silent elsewhere (scripts, tests)."""
+
+    def __init__(self, total: int, description: str):
+        self.widget = None
+        if not _in_notebook():
+            return
+        import ipywidgets
+        from IPython.display import display
+
+        self.total = max(total, 1)
+        self.bar = ipywidgets.IntProgress(value=0, min=0, max=self.total, description="")
+        self.label = ipywidgets.Label(value=f"{description}: starting")
+        self.description = description
+        self.widget = ipywidgets.HBox([self.bar, self.label])
+        display(self.widget)
+
+    def update(self, done: int, loss: float) -> None:
+        if self.widget is not None:
+            self.bar.value = min(done, self.total)
+            self.label.value = f"{self.description}: {done}/{self.total} steps, loss {loss:.4f}"
+
+    def close(self, seconds: float) -> None:
+        if self.widget is not None:
+            self.bar.value = self.total
+            self.bar.bar_style = "success"
+            self.label.value = self.label.value.replace(": ", " done: ", 1) + f" ({seconds:.1f} s)"
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
