@@ -1,0 +1,109 @@
+"""The course's speed and memory report: prints a Markdown table (copied into the README).
+
+    python benchmarks/run.py            # the full report
+    python benchmarks/run.py --quick    # tiny sizes, only to check that the script works
+
+Each row names what is measured, how, the result and the target. Times are medians over
+repeated runs on one thread unless stated; the machine is printed above the table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+import widgets
+
+
+@dataclass
+class Row:
+    name: str
+    method: str
+    result: str
+    target: str
+    met: bool | None  # None: no target
+
+    def cells(self) -> list[str]:
+        verdict = {True: "yes", False: "**no**", None: "-"}[self.met]
+        return [self.name, self.method, self.result, self.target, verdict]
+
+
+def median_ms(function: Callable[[], object], repeats: int) -> float:
+    """Median wall-clock time of ``function()`` in milliseconds, after two warm-up calls."""
+    function(), function()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def trace_rows(quick: bool) -> list[Row]:
+    """`widgets.trace` on a 2-layer bidirectional LSTM against the module's own forward."""
+    steps, hidden = (20, 16) if quick else (200, 128)
+    repeats = 5 if quick else 40
+    torch.manual_seed(0)
+    module = torch.nn.LSTM(hidden, hidden, num_layers=2, bidirectional=True).eval()
+    inputs = torch.randn(steps, hidden)
+    with torch.no_grad():
+        forward = median_ms(lambda: module(inputs.unsqueeze(1)), repeats)
+    traced = median_ms(lambda: widgets.trace(module, inputs), repeats)
+    ratio = traced / forward
+    tracemalloc.start()
+    widgets.trace(module, inputs)
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    shape = f"LSTM 2 layers, bidirectional, T = {steps}, hidden {hidden}"
+    return [
+        Row(f"trace vs forward ({shape})", f"median of {repeats}, 1 thread",
+            f"{traced:.1f} ms vs {forward:.1f} ms = {ratio:.2f}x", "<= 3x", ratio <= 3.0),
+        Row(f"trace peak memory ({shape})", "tracemalloc peak (numpy arrays of the Trace)",
+            f"{peak:.1f} MiB", "-", None),
+    ]
+
+
+BENCHMARKS: list[Callable[[bool], list[Row]]] = [trace_rows]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info
+                       if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"torch {torch.__version__}, {platform.system()} {platform.release()}")
+
+
+def table(rows: list[Row]) -> str:
+    header = ["what", "how", "result", "target", "met"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, to test the script")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    rows = [row for benchmark in BENCHMARKS for row in benchmark(args.quick)]
+    print(f"Machine: {machine()}\n")
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
