@@ -1,0 +1,17 @@
+"""The benchmark script runs and prints its table (the numbers themselves are not tested)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_script_prints_its_table():
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Machine: ") and "cores" in lines[0]
+    assert "| what | how | result | target | met |" in lines
+    assert any(line.startswith("| trace vs forward") and "x |" in line for line in lines)
