@@ -3,8 +3,11 @@ and says what was expected (house rule 11)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
+
+import numpy as np
 
 
 def type_name(value: Any) -> str:
@@ -26,6 +29,16 @@ def expect_int(name: str, value: Any, low: int | None = None, high: int | None =
     if (low is not None and value < low) or (high is not None and value > high):
         raise ValueError(f"`{name}` must be in [{_fmt(low)}, {_fmt(high)}], got {value}")
     return value
+
+
+def expect_number(name: str, value, low: float | None = None) -> float:
+    """Return ``value`` as a finite float (> ``low`` if given); else a clear error."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+        raise TypeError(f"`{name}` must be a number, got {type_name(value)}")
+    if not math.isfinite(value) or (low is not None and value <= low):
+        raise ValueError(f"`{name}` must be a finite number" +
+                         ("" if low is None else f" > {low:g}") + f", got {value}")
+    return float(value)
 
 
 def expect_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:

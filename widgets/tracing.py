@@ -47,10 +47,10 @@ def trace(module: nn.Module, inputs: torch.Tensor, tokens: Sequence[str] | None 
         A `Trace` (see `widgets.trace_data`): ``hidden`` is (num_layers, num_directions, T,
         hidden_size), ``output`` is (T, num_directions * hidden_size), equal to the module's.
     """
-    kind = _kind_of(module)
-    dtype = _dtype_of(module)
-    x = _sequence(module, inputs, dtype)
-    tokens = _tokens(tokens, x.shape[0])
+    kind = module_kind(module)
+    dtype = module_dtype(module)
+    x = one_sequence(module, inputs, dtype)
+    tokens = token_labels(tokens, x.shape[0])
     h_init, c_init = _initial_states(module, kind, h0, dtype)
     with torch.no_grad():
         output, h_n, c_n = _module_forward(module, kind, x, h_init, c_init)
@@ -60,7 +60,8 @@ def trace(module: nn.Module, inputs: torch.Tensor, tokens: Sequence[str] | None 
     return result
 
 
-def _kind_of(module: nn.Module) -> str:
+def module_kind(module: nn.Module) -> str:
+    """"rnn", "lstm" or "gru" for a module `trace` supports; else a clear error."""
     kind = next((k for cls, k in KINDS.items() if isinstance(module, cls)), None)
     if kind is None:
         raise TypeError("`module` must be a torch.nn.RNN, torch.nn.LSTM or torch.nn.GRU, "
@@ -74,14 +75,15 @@ def _kind_of(module: nn.Module) -> str:
     return kind
 
 
-def _dtype_of(module: nn.Module) -> torch.dtype:
+def module_dtype(module: nn.Module) -> torch.dtype:
+    """The module's float dtype (float32 or float64); else a clear error."""
     dtype = module.weight_ih_l0.dtype
     if dtype not in TOLERANCE:
         raise TypeError(f"`module` must be float32 or float64, got {dtype}")
     return dtype
 
 
-def _sequence(module: nn.Module, inputs, dtype: torch.dtype) -> torch.Tensor:
+def one_sequence(module: nn.Module, inputs, dtype: torch.dtype) -> torch.Tensor:
     """`inputs` in any accepted layout -> (T, input_size) tensor of the module's dtype."""
     if isinstance(inputs, nn.utils.rnn.PackedSequence):
         raise TypeError("`inputs` is a PackedSequence; trace takes one unpadded sequence, "
@@ -117,7 +119,8 @@ def _unbatch(module: nn.Module, inputs: torch.Tensor) -> torch.Tensor:
     return inputs.select(batch_dim, 0)
 
 
-def _tokens(tokens, length: int) -> list[str]:
+def token_labels(tokens, length: int) -> list[str]:
+    """``tokens`` as T strings ("0", "1", ... by default); else a clear error."""
     if tokens is None:
         return [str(t) for t in range(length)]
     if isinstance(tokens, str) or not isinstance(tokens, Sequence):
