@@ -1,0 +1,197 @@
+"""LayerStepper and its grid figure: fill order, output[t] boxes, torch's h_n order."""
+
+import re
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from widgets.figures_state import layer_grid_figure, layer_grid_static, panel_axes
+from widgets.layer_stepper import (
+    MAX_TOKENS,
+    LayerStepper,
+    h_n_order_html,
+    layer_readout_html,
+    layer_summary,
+    step_labels,
+)
+from widgets.trace_data import Trace
+from widgets.tracing import trace
+
+SCRIPT = "<script>alert(1)</script>"
+TOKENS = ["a", SCRIPT, "b", "c", "d"]
+
+
+def make_trace(layers=2, directions=2, tokens=TOKENS, size=3, seed=1):
+    """A Trace of small random arrays with the documented shapes (no torch)."""
+    rng = np.random.default_rng(seed)
+    shape = (layers, directions, len(tokens), size)
+    return Trace(kind="gru", tokens=list(tokens), hidden=np.tanh(rng.normal(size=shape)),
+                 cell=None, gates={}, output=rng.normal(size=(len(tokens), directions * size)),
+                 inputs=rng.normal(size=(len(tokens), 2)), h0=np.zeros(shape[:2] + (size,)))
+
+
+def panels(fig):
+    """{(layer, direction): heatmap} read back from the subplot titles "layer l · ... h_n[k]"."""
+    found = {}
+    for note in fig.layout.annotations:
+        match = re.match(r"layer (\d+) · (.*) · h_n\[(\d+)\]", note.text)
+        if match:
+            direction = 1 if "backward" in match.group(2) else 0
+            found[int(match.group(1)), direction] = int(match.group(3))
+    return found
+
+
+def test_panels_are_titled_with_their_row_of_torchs_h_n():
+    torch.manual_seed(0)
+    module = nn.LSTM(2, 3, num_layers=2, bidirectional=True)
+    inputs = torch.randn(5, 2)
+    tr = trace(module, inputs)
+    with torch.no_grad():
+        _, (h_n, _) = module(inputs)
+    fig = layer_grid_figure(tr, step=len(tr) - 1)
+    titles = panels(fig)
+    assert len(titles) == len(fig.data) == 4
+    for (layer, direction), row in titles.items():
+        heatmap = next(h for h in fig.data if h.xaxis == "x" + panel_axes(tr, layer, direction))
+        end = len(tr) - 1 if direction == 0 else 0
+        final = np.asarray(heatmap.z, dtype=object)[:, end].astype(float)
+        np.testing.assert_allclose(final, h_n[row].numpy(), atol=1e-4)
+
+
+@pytest.mark.parametrize("step", [0, 2, 4])
+def test_forward_fills_left_to_right_and_backward_right_to_left(step):
+    tr = make_trace()
+    fig = layer_grid_figure(tr, step)
+    for layer in range(2):
+        for direction in range(2):
+            axes = panel_axes(tr, layer, direction)
+            heatmap = next(h for h in fig.data if h.xaxis == "x" + axes)
+            z = np.asarray(heatmap.z, dtype=object)
+            read = [t <= step if direction == 0 else t >= len(tr) - 1 - step
+                    for t in range(len(tr))]
+            for t in range(len(tr)):
+                if read[t]:
+                    np.testing.assert_allclose(z[:, t].astype(float),
+                                               tr.hidden[layer, direction, t], atol=1e-4)
+                else:
+                    assert all(v is None for v in z[:, t])
+            box = next(s for s in fig.layout.shapes if s.xref == "x" + axes and s.line.width == 3)
+            now = step if direction == 0 else len(tr) - 1 - step
+            assert (box.x0, box.x1) == (now - 0.5, now + 0.5)
+
+
+def test_dashed_output_boxes_sit_on_the_top_layer_only():
+    tr = make_trace(layers=3)
+    fig = layer_grid_figure(tr, 0, output_token=3)
+    dashed = [s for s in fig.layout.shapes if s.line.dash == "dash"]
+    top = {"x" + panel_axes(tr, 2, d) for d in range(2)}
+    assert {s.xref for s in dashed} == top and all(s.x0 == 2.5 for s in dashed)
+
+
+def test_stepping_updates_every_panel_in_one_message():
+    stepper = LayerStepper(make_trace())
+    sent = []
+    stepper.figure.observe(lambda change: change["new"] and sent.append(change["name"]),
+                           names=[n for n in stepper.figure.trait_names() if "py2js" in n])
+    stepper.controls.next_button.click()
+    assert sent == ["_py2js_update"]
+    for heatmap in stepper.figure.data:
+        assert sum(v is not None for v in np.asarray(heatmap.z, dtype=object)[0]) == 2
+
+
+def test_readout_says_when_each_half_of_output_t_is_computed():
+    tr = make_trace()
+    stepper = LayerStepper(tr, output_token=1)
+    half = "output[1, 3:6] = backward h of layer 1 at t = 1 (read at step 4"
+    assert "output[1, 0:3] = forward h of layer 1 at t = 1 (read at step 2: <b>not yet" \
+        in stepper.readout.value
+    stepper.controls.value = 1
+    assert "(read at step 2: <b>computed" in stepper.readout.value
+    assert half + ": <b>not yet" in stepper.readout.value
+    stepper.controls.value = 3
+    assert half + ": <b>computed" in stepper.readout.value
+
+
+def test_picking_another_output_token_moves_the_dashed_boxes():
+    stepper = LayerStepper(make_trace())
+    stepper.output_picker.value = 4
+    dashed = [s for s in stepper.figure.layout.shapes if s.line.dash == "dash"]
+    assert len(dashed) == 2 and all(s.x0 == 3.5 for s in dashed)
+    assert "output[4]" in stepper.readout.value
+
+
+def test_h_n_table_lists_torchs_order_and_escapes_tokens():
+    text = h_n_order_html(make_trace())
+    rows = re.findall(r"<tr><td>h_n\[(\d)\]</td><td>layer (\d)</td><td>(\w+)</td>", text)
+    assert rows == [("0", "0", "forward"), ("1", "0", "backward"),
+                    ("2", "1", "forward"), ("3", "1", "backward")]
+    assert "Pitfall" in text and SCRIPT not in text
+    assert "Pitfall" not in h_n_order_html(make_trace(directions=1))
+
+
+def test_the_pitfall_holds_on_a_real_bidirectional_gru():
+    torch.manual_seed(0)
+    module = nn.GRU(2, 3, bidirectional=True)
+    inputs = torch.randn(6, 2)
+    with torch.no_grad():
+        output, h_n = module(inputs)
+    assert torch.allclose(h_n[-1], output[0, 3:]) and not torch.allclose(h_n[-1], output[-1, 3:])
+    assert "h_n[-1] equals output[0, H:]" in h_n_order_html(trace(module, inputs))
+
+
+def test_step_labels_name_both_tokens_read_and_are_escaped_in_the_readout():
+    tr = make_trace()
+    assert step_labels(tr)[1] == f"→ '{SCRIPT}' · ← 'c'"
+    stepper = LayerStepper(tr)
+    stepper.controls.value = 1
+    assert SCRIPT not in stepper.controls.readout.value
+    assert SCRIPT not in layer_readout_html(tr, 3, 1)
+    assert "&lt;script&gt;" in stepper.readout.value
+
+
+def test_unidirectional_single_layer_works():
+    tr = make_trace(layers=1, directions=1)
+    stepper = LayerStepper(tr, output_token=2)
+    assert len(stepper.figure.data) == 1 and step_labels(tr)[0] == "'a'"
+    assert "output[2, 0:3] = forward h" in stepper.readout.value
+    assert "backward" not in stepper.readout.value
+
+
+def test_static_form_has_frames_with_covers_under_the_boxes():
+    tr = make_trace()
+    fig = layer_grid_static(tr, output_token=2)
+    assert len(fig.frames) == len(tr) == len(fig.layout.sliders[0].steps)
+    shapes = fig.frames[0].layout.shapes
+    covers = [s for s in shapes if s.fillcolor == "#f4f4f4"]
+    assert len(covers) == 4 and list(shapes[:4]) == covers      # drawn first, boxes stay visible
+    forward = [s for s in covers if s.xref == "x"]         # top layer, forward, step 0
+    assert (forward[0].x0, forward[0].x1) == (0.5, 4.5)
+
+
+def test_long_traces_are_cut_with_a_note():
+    stepper = LayerStepper(make_trace(tokens=[str(t) for t in range(12)]), max_tokens=10)
+    assert len(stepper.trace) == 10 and "first 10 of 12" in stepper.message.value
+    stepper = LayerStepper(make_trace(tokens=[str(t) for t in range(MAX_TOKENS + 1)]))
+    assert len(stepper.figure.data[0].x) == MAX_TOKENS
+    assert f"first {MAX_TOKENS} of {MAX_TOKENS + 1}" in stepper.message.value
+
+
+@pytest.mark.parametrize(("args", "error", "words"), [
+    (("x",), TypeError, "`trace` must be a widgets.Trace"),
+    ((make_trace(), 5), ValueError, "`output_token` must be in [0, 4], got 5"),
+])
+def test_bad_arguments_get_clear_errors(args, error, words):
+    with pytest.raises(error) as info:
+        LayerStepper(*args)
+    assert words in str(info.value)
+
+
+def test_summary_names_outputs_and_h_n_rows():
+    text = layer_summary(make_trace())
+    assert "output[t] (6 numbers) = [forward h of layer 1 at t ; backward h of layer 1 at t]" \
+        in text
+    assert "0 = layer 0 forward, 1 = layer 0 backward, 2 = layer 1 forward" in text
+    assert "h_n[-1] equals output[0, H:]" in text
+    assert "h_n[-1]" not in layer_summary(make_trace(directions=1))

@@ -1,0 +1,294 @@
+"""`StateStepper`: step through a network's hidden state token by token (lessons 02-03, 08).
+
+A units × tokens heatmap of h_t (the current token boxed, later tokens blank), the sentence
+coloured by a chosen unit (click a token to jump there), a readout of the current step's exact
+values, and the step bar of `widgets.controls`. Stepping indexes a precomputed `Trace`; one
+``batch_update()`` per step. `StateStepper.from_model` adds a text box to trace one's own
+sentence through a model with a vocabulary (see `TextModel` and `Vocabulary`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import ipywidgets as ipw
+import plotly.graph_objects as go
+import torch
+from torch import nn
+
+from .arguments import expect_int, expect_type, type_name
+from .controls import StepControls
+from .data_common import tokenize as course_tokenize
+from .figures_state import (
+    check_view,
+    current_token,
+    heatmap_z,
+    state_heatmap,
+    step_box,
+    token_cells,
+    unit_box,
+)
+from .trace_data import Trace
+from .tracing import trace as trace_module
+
+MAX_TOKENS = 300
+"""Widgets show at most this many tokens; longer inputs are cut with a note."""
+TextToTrace = Callable[[str], "tuple[Trace, str]"]
+
+
+class TextModel(Protocol):
+    """What `StateStepper.from_model` needs of a model: token ids -> ``embedding`` ->
+    ``rnn`` (its classifier head, if any, is not used)."""
+
+    embedding: nn.Embedding
+    rnn: nn.RNN | nn.LSTM | nn.GRU
+
+
+class Vocabulary(Protocol):
+    """What `StateStepper.from_model` needs of a vocabulary: tokens -> ids, with unknown
+    tokens mapped to one id (``unk_index``, 1 in `widgets.datasets`)."""
+
+    def encode(self, tokens: Sequence[str]) -> list[int]: ...
+
+
+class StateStepper(ipw.VBox):
+    """Step through ``trace.hidden[layer, direction]`` (T, hidden_size) one token at a time.
+
+    Args:
+        trace: a `Trace` (from `widgets.trace`).
+        layer: which layer, 0 ... num_layers-1, or negative from the top (default the top).
+        direction: 0 forward; 1 backward (bidirectional only; it reads from the last token).
+        unit: the unit first shown in the sentence view and the readout.
+        max_tokens: longer traces are cut to their first ``max_tokens`` tokens, with a note.
+        text_to_trace: optional ``text -> (Trace, note)``; when given, a text box traces the
+            learner's own sentence on Enter (see `from_model`). Raise ValueError to refuse.
+
+    The step is ``controls.value``; the unit is ``unit_picker.value``. Lessons
+    02_rnn_cell_anatomy and 03_training_and_bptt.
+    """
+
+    def __init__(self, trace: Trace, layer: int = -1, direction: int = 0, unit: int = 0, *,
+                 max_tokens: int = MAX_TOKENS, text_to_trace: TextToTrace | None = None):
+        self.layer, self.direction, unit, _ = check_view(trace, layer, direction, unit)
+        self.trace, note = cut_trace(trace, max_tokens)
+        self.message = ipw.HTML()
+        self.figure = go.FigureWidget(state_heatmap(self.trace, 0, self.layer, self.direction,
+                                                    unit))
+        self.figure.data[0].on_click(self._on_heatmap_click)
+        self.unit_picker = ipw.BoundedIntText(value=unit, min=0, max=trace.hidden_size - 1,
+                                              description="unit", layout={"width": "160px"})
+        self.sentence = ipw.Box(layout={"flex_flow": "row wrap"})
+        self.readout = ipw.HTML()
+        self.controls = StepControls(self._labels())
+        self.controls.on_step(self._draw)
+        self.unit_picker.observe(lambda _: self._redraw_unit(), names="value")
+        children = [self.figure, self.unit_picker, self.sentence, self.controls,
+                    self.readout, self.message]
+        self._text_to_trace = text_to_trace
+        if text_to_trace is not None:
+            self.text_box = ipw.Text(placeholder="type a sentence, then press Enter",
+                                     continuous_update=False, layout={"width": "480px"})
+            self.run_button = ipw.Button(description="Trace it")
+            self.text_box.observe(lambda change: self.submit(change["new"]), names="value")
+            self.run_button.on_click(lambda _: self.submit(self.text_box.value))
+            children.insert(-1, ipw.HBox([self.text_box, self.run_button]))
+        super().__init__(children)
+        self._traced_text: str | None = None
+        self._set_message(note)
+        self._rebuild()
+
+    @classmethod
+    def from_model(cls, model: TextModel, text: str, vocab: Vocabulary, *,
+                   tokenize: Callable[[str], list[str]] | None = None, unk_index: int = 1,
+                   max_tokens: int = MAX_TOKENS, **view) -> StateStepper:
+        """Trace ``text`` through ``model.embedding`` then ``model.rnn`` and step through it,
+        with a text box for one's own sentences. ``vocab.encode(tokens)`` gives the ids;
+        ids equal to ``unk_index`` are unknown words, marked "(unk)". ``tokenize`` defaults
+        to the course's (lower case, words and punctuation). ``view``: layer, direction,
+        unit. Lessons 03_training_and_bptt and 08_capstone_text_classification."""
+        text_to_trace = model_text_tracer(model, vocab, tokenize, unk_index, max_tokens)
+        trace, note = text_to_trace(text)
+        stepper = cls(trace, max_tokens=max_tokens, text_to_trace=text_to_trace, **view)
+        stepper._traced_text = text
+        stepper.text_box.value = text
+        stepper._set_message(note)
+        return stepper
+
+    @property
+    def step(self) -> int:
+        """The current step (the slider's value); the token read is `current_token`."""
+        return self.controls.value
+
+    @property
+    def unit(self) -> int:
+        """The chosen unit, 0 ... hidden_size-1 (``unit_picker.value``)."""
+        return self.unit_picker.value
+
+    @property
+    def current_token(self) -> int:
+        """Index t of the token read at the current step (T-1-step going backward)."""
+        return current_token(self.step, len(self.trace), self.direction)
+
+    def _draw(self, step: int) -> None:
+        """Draw ``step``: the heatmap (one batch_update), the sentence and the readout."""
+        states = self.trace.hidden[self.layer, self.direction]
+        rows, length = self.trace.hidden_size, len(self.trace)
+        with self.figure.batch_update():
+            self.figure.data[0].z = heatmap_z(states, step, self.direction)
+            self.figure.layout.shapes = [
+                step_box(current_token(step, length, self.direction), rows),
+                unit_box(self.unit, length)]
+        self._paint_sentence()
+        self.readout.value = self._readout_html()
+
+    def jump_to_token(self, t: int) -> None:
+        """Step to the step at which this direction reads token ``t``."""
+        self.controls.value = current_token(t, len(self.trace), self.direction)
+
+    def submit(self, text: str) -> None:
+        """Trace ``text`` with the model (the text box calls this on Enter) and restart."""
+        if text == self._traced_text:
+            return
+        try:
+            trace, note = self._text_to_trace(text)
+        except ValueError as error:
+            self._set_message(f"Not traced: {error}", error=True)
+            return
+        self.trace, self._traced_text = trace, text
+        self._set_message(note)
+        self.controls.set_tokens(self._labels())
+        self._rebuild()
+
+    def _labels(self) -> list[str]:
+        tokens = self.trace.tokens
+        return tokens if self.direction == 0 else tokens[::-1]
+
+    def _rebuild(self) -> None:
+        """New trace: replace the whole heatmap and the sentence buttons, then draw step 0."""
+        fresh = state_heatmap(self.trace, 0, self.layer, self.direction, self.unit)
+        with self.figure.batch_update():
+            heat = fresh.data[0]
+            self.figure.data[0].update(z=heat.z, x=heat.x, customdata=heat.customdata)
+            self.figure.layout.xaxis.update(tickvals=fresh.layout.xaxis.tickvals,
+                                            ticktext=fresh.layout.xaxis.ticktext)
+        self.sentence.children = [self._token_button(t) for t in range(len(self.trace))]
+        self._painted: list = [None] * len(self.trace)
+        self._draw(self.controls.value)
+
+    def _token_button(self, t: int) -> ipw.Button:
+        button = ipw.Button(layout={"width": "auto", "margin": "1px"})
+        button.on_click(lambda _: self.jump_to_token(t))
+        return button
+
+    def _paint_sentence(self) -> None:
+        """Restyle only the token buttons whose look changed (a step changes one or two)."""
+        cells = token_cells(self.trace, self.unit, self.layer, self.direction, self.step)
+        for button, cell in zip(self.sentence.children, cells, strict=True):
+            if self._painted[cell.t] == cell:
+                continue
+            value = "" if cell.value is None else f" {cell.value:+.2f}"
+            button.description = f"{cell.token}{value}"
+            button.tooltip = f"t = {cell.t} · unit {self.unit}" + (
+                f" · h = {cell.value:+.4f}" if cell.value is not None else " · not read yet")
+            button.style.button_color = cell.colour
+            button.style.text_color = cell.text_colour
+            button.style.font_weight = "bold" if cell.current else "normal"
+            button.layout.border = "3px solid black" if cell.current else "3px solid transparent"
+            self._painted[cell.t] = cell
+
+    def _readout_html(self) -> str:
+        t = self.current_token
+        h_t = self.trace.hidden[self.layer, self.direction, t]
+        lines = [f"t = {t} · '{html.escape(self.trace.tokens[t])}' · unit {self.unit}: "
+                 f"<b>h = {h_t[self.unit]:+.4f}</b>"]
+        if self.trace.cell is not None:
+            lines[0] += f", c = {self.trace.cell[self.layer, self.direction, t, self.unit]:+.4f}"
+        values = " ".join(f"[{v:+.3f}]" if u == self.unit else f"{v:+.3f}"
+                          for u, v in enumerate(h_t))
+        lines.append(f"h_t, all {len(h_t)} units (chosen one in brackets): {values}")
+        return "<div style='font-family:monospace'>" + "<br>".join(lines) + "</div>"
+
+    def _redraw_unit(self) -> None:
+        self._painted = [None] * len(self.trace)
+        self._draw(self.step)
+
+    def _on_heatmap_click(self, _trace, points, _state) -> None:
+        """A click on a cell selects its unit and jumps to its token."""
+        if not points.point_inds:
+            return
+        self.unit_picker.value = int(points.ys[0])
+        self.jump_to_token(int(points.xs[0]))
+
+    def _set_message(self, note: str, error: bool = False) -> None:
+        colour = "#a00" if error else "#333"
+        text = html.escape(note)
+        self.message.value = f"<span style='color:{colour}'>{text}</span>" if note else ""
+
+
+def cut_trace(trace: Trace, max_tokens: int = MAX_TOKENS) -> tuple[Trace, str]:
+    """Keep the first ``max_tokens`` steps of ``trace`` (every array along T); return it with
+    a note saying what was cut ("" if nothing). Backward states keep the values they had on
+    the whole sequence."""
+    expect_type("trace", trace, Trace, "a widgets.Trace (see widgets.trace)")
+    max_tokens = expect_int("max_tokens", max_tokens, 1)
+    if len(trace) <= max_tokens:
+        return trace, ""
+
+    def cut(states):
+        return None if states is None else states[:, :, :max_tokens]
+
+    short = dataclasses.replace(
+        trace, tokens=trace.tokens[:max_tokens], hidden=cut(trace.hidden), cell=cut(trace.cell),
+        gates={k: cut(v) for k, v in trace.gates.items()}, output=trace.output[:max_tokens],
+        inputs=trace.inputs[:max_tokens],
+        input_terms={k: cut(v) for k, v in trace.input_terms.items()},
+        hidden_terms={k: cut(v) for k, v in trace.hidden_terms.items()})
+    return short, (f"Showing the first {max_tokens} of {len(trace)} tokens (max_tokens="
+                   f"{max_tokens}); backward states there still include the later tokens.")
+
+
+def model_text_tracer(model: TextModel, vocab: Vocabulary,
+                      tokenize: Callable[[str], list[str]] | None = None, unk_index: int = 1,
+                      max_tokens: int = MAX_TOKENS) -> TextToTrace:
+    """A function ``text -> (Trace, note)`` tracing ``model.rnn`` on ``model.embedding`` of
+    ``vocab.encode(tokenize(text))``: unknown words are labelled "word (unk)", text beyond
+    ``max_tokens`` tokens is dropped, each with a note. Lesson 08_capstone_text_classification."""
+    if not isinstance(getattr(model, "embedding", None), nn.Embedding):
+        raise TypeError("`model` must have an `embedding` attribute that is a "
+                        f"torch.nn.Embedding, got {type_name(getattr(model, 'embedding', None))}")
+    if not isinstance(getattr(model, "rnn", None), nn.RNNBase):
+        raise TypeError("`model` must have an `rnn` attribute that is a torch.nn.RNN, LSTM or "
+                        f"GRU, got {type_name(getattr(model, 'rnn', None))}")
+    if not callable(getattr(vocab, "encode", None)):
+        raise TypeError(f"`vocab` must have an encode(tokens) method, got {type_name(vocab)}")
+    tokenize = course_tokenize if tokenize is None else tokenize
+    if not callable(tokenize):
+        raise TypeError(f"`tokenize` must be callable, got {type_name(tokenize)}")
+    unk_index = expect_int("unk_index", unk_index, 0)
+    max_tokens = expect_int("max_tokens", max_tokens, 1)
+
+    def text_to_trace(text: str) -> tuple[Trace, str]:
+        expect_type("text", text, str, "a string")
+        words = list(tokenize(text))
+        if not words:
+            raise ValueError("`text` has no tokens; type at least one word")
+        notes = []
+        if len(words) > max_tokens:
+            notes.append(f"Cut to the first {max_tokens} of {len(words)} tokens.")
+            words = words[:max_tokens]
+        ids = [int(i) for i in vocab.encode(words)]
+        if len(ids) != len(words):
+            raise ValueError(f"vocab.encode gave {len(ids)} ids for {len(words)} tokens")
+        unknown = [w for w, i in zip(words, ids, strict=True) if i == unk_index]
+        if unknown:
+            notes.append("Unknown words, read as <unk>: " + ", ".join(map(repr, unknown)))
+        labels = [f"{w} (unk)" if i == unk_index else w for w, i in zip(words, ids, strict=True)]
+        weight = model.embedding.weight
+        with torch.no_grad():
+            inputs = model.embedding(torch.tensor(ids, dtype=torch.long, device=weight.device))
+        return trace_module(model.rnn, inputs, labels), " ".join(notes)
+
+    return text_to_trace
