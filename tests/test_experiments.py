@@ -1,0 +1,58 @@
+"""The precomputed long-range evidence: the committed file says what the lessons claim, and a
+reduced rerun of the same command still shows it."""
+
+import json
+
+import pytest
+
+from widgets import experiments
+from widgets.experiments import load_results, mean_accuracy
+
+CHANCE_BAND = 0.65  # accuracy below this over 1000 test sequences: the bit was not learnt
+LEARNT = 0.95
+
+
+def reach(results, model):
+    """The longest distance at which ``model`` learnt the bit on average over the seeds."""
+    distances = sorted({r["distance"] for r in results["results"]})
+    return max(d for d in distances if mean_accuracy(results, model, d) > LEARNT)
+
+
+def test_committed_results_support_the_lessons_claims():
+    results = load_results()
+    seeds = {r["seed"] for r in results["results"]}
+    assert len(seeds) >= 3
+    for distance in (5, 10):
+        assert mean_accuracy(results, "rnn", distance) > LEARNT
+    for distance in (50, 75, 100):
+        assert mean_accuracy(results, "rnn", distance) < CHANCE_BAND
+        assert mean_accuracy(results, "lstm", distance) < CHANCE_BAND
+    assert mean_accuracy(results, "lstm, forget bias 1", 50) > LEARNT
+    assert reach(results, "lstm, forget bias 1") >= 2 * reach(results, "rnn")
+    every_seed = [r["accuracy"] for r in results["results"]
+                  if r["model"] == "lstm, forget bias 1" and r["distance"] == 50]
+    assert min(every_seed) > LEARNT
+
+
+def test_reduced_rerun_of_the_command(tmp_path):
+    out = tmp_path / "latching.json"
+    experiments.main(["latching", "--seeds", "1", "--distances", "10", "50",
+                      "--models", "rnn", "lstm, forget bias 1", "--out", str(out)])
+    results = json.loads(out.read_text())
+    assert mean_accuracy(results, "rnn", 10) > LEARNT
+    assert mean_accuracy(results, "rnn", 50) < CHANCE_BAND
+    assert mean_accuracy(results, "lstm, forget bias 1", 50) > LEARNT
+    committed = {(r["model"], r["distance"], r["seed"]): r["accuracy"]
+                 for r in load_results()["results"]}
+    for record in results["results"]:
+        key = (record["model"], record["distance"], record["seed"])
+        assert abs(record["accuracy"] - committed[key]) <= 0.05, (key, record["accuracy"])
+
+
+def test_errors(tmp_path):
+    with pytest.raises(ValueError, match="`models` must be names from"):
+        experiments.latching_vs_distance(models=["transformer"])
+    with pytest.raises(FileNotFoundError, match="python -m widgets.experiments latching"):
+        load_results(tmp_path / "missing.json")
+    with pytest.raises(ValueError, match="no result for model='gru' at distance=7"):
+        mean_accuracy({"results": []}, "gru", 7)
