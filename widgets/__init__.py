@@ -1,11 +1,29 @@
 """Helpers for the RNN course: tracing, reference cells, data, checks, training and widgets.
 
 Notebooks teach; this package remembers. Each function's docstring names the lesson that
-explains it.
+explains it. The most used names are importable from here (``widgets.trace``,
+``widgets.StateStepper``, ...); the rest from their modules.
 """
 
+from .batching import accuracy, make_batches, parameter_count, predict
 from .bptt import RNNGradients, rnn_backward
 from .compare import Comparison, check_exercise, compare
+from .datasets import (
+    TokenData,
+    Vocab,
+    bag_cap,
+    load_ag_news_csv,
+    load_agreement,
+    load_negation,
+    load_topics,
+    pad_batch,
+    tokenize,
+)
+from .gradient_flow import DecayDemo, GradientFlow
+from .gradients import DecayCurve, GradientTrace, decay_with_distance, gradient_flow
+from .initialization import scale_recurrent_weights, set_forget_bias, spectral_radius
+from .layer_stepper import LayerStepper
+from .models import BagOfEmbeddings, LongRangeModel, RecurrentClassifier
 from .reference import (
     cell_params,
     gru_forward,
@@ -17,13 +35,21 @@ from .reference import (
     rnn_forward,
     rnn_step,
 )
+from .stepper import StateStepper
+from .tasks import adding_problem, latching, recall_first
 from .trace_data import GATE_NAMES, Trace
 from .tracing import TraceMismatchError, trace
 from .training import History, fit, set_seed
 
 __all__ = [
-    "GATE_NAMES", "Comparison", "History", "RNNGradients", "Trace", "TraceMismatchError",
-    "cell_params", "check_exercise", "compare", "fit", "gru_forward", "gru_gates", "gru_step",
-    "lstm_forward", "lstm_gates", "lstm_step", "rnn_backward", "rnn_forward", "rnn_step",
-    "set_seed", "trace",
+    "GATE_NAMES", "BagOfEmbeddings", "Comparison", "DecayCurve", "DecayDemo", "GradientFlow",
+    "GradientTrace", "History", "LayerStepper", "LongRangeModel", "RNNGradients",
+    "RecurrentClassifier", "StateStepper", "TokenData", "Trace", "TraceMismatchError", "Vocab",
+    "accuracy", "adding_problem", "bag_cap", "cell_params", "check_exercise", "compare",
+    "decay_with_distance", "fit", "gradient_flow", "gru_forward", "gru_gates", "gru_step",
+    "latching", "load_ag_news_csv", "load_agreement", "load_negation", "load_topics",
+    "lstm_forward", "lstm_gates", "lstm_step", "make_batches", "pad_batch", "parameter_count",
+    "predict", "recall_first", "rnn_backward", "rnn_forward", "rnn_step",
+    "scale_recurrent_weights", "set_forget_bias", "set_seed", "spectral_radius", "tokenize",
+    "trace",
 ]

@@ -1,0 +1,59 @@
+"""Batches of padded token ids, accuracy and predictions for the text classifiers (lesson 03
+explains padding; lessons 01, 05-08 reuse it).
+
+A batch is ``((ids, lengths), labels)``: ids (B, T) int64 right-padded with ``<pad>`` = 0,
+lengths (B,) int64, labels (B,) int64, which is what `widgets.fit` and the models of
+`widgets.models` take.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+from .arguments import expect_int, expect_type
+from .datasets import TokenData
+from .vocab import Vocab, pad_batch
+
+
+def make_batches(data: TokenData, vocab: Vocab, batch_size: int = 32, shuffle: bool = True,
+                 seed: int = 0) -> list:
+    """Cut a `TokenData` into batches ``((ids (B, T), lengths (B,)), labels (B,))``.
+
+    ``shuffle`` orders the examples with a generator seeded by ``seed`` (the same batches on
+    every run); each batch is padded only to its own longest sequence."""
+    expect_type("data", data, TokenData, "a widgets.datasets.TokenData")
+    expect_type("vocab", vocab, Vocab, "a widgets.datasets.Vocab")
+    batch_size = expect_int("batch_size", batch_size, low=1)
+    order = np.arange(len(data))
+    if shuffle:
+        order = np.random.default_rng(expect_int("seed", seed, low=0)).permutation(len(data))
+    batches = []
+    for start in range(0, len(order), batch_size):
+        rows = order[start:start + batch_size]
+        ids, lengths = pad_batch([data.tokens[i] for i in rows], vocab)
+        labels = torch.tensor([data.labels[i] for i in rows], dtype=torch.long)
+        batches.append(((ids, lengths), labels))
+    return batches
+
+
+@torch.no_grad()
+def predict(model: torch.nn.Module, batches: Sequence) -> torch.Tensor:
+    """The predicted class of every example of ``batches``, in order, (N,) int64."""
+    model.eval()
+    return torch.cat([model(*inputs).argmax(dim=1) for inputs, _ in batches])
+
+
+def accuracy(model: torch.nn.Module, batches: Sequence) -> float:
+    """The fraction of examples in ``batches`` whose predicted class equals the label."""
+    if not batches:
+        raise ValueError("`batches` is empty; make them with make_batches(data, vocab)")
+    labels = torch.cat([labels for _, labels in batches])
+    return float((predict(model, batches) == labels).double().mean())
+
+
+def parameter_count(model: torch.nn.Module) -> int:
+    """The number of trainable numbers in ``model`` (lessons 02, 06, 07, 08)."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
