@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from widgets.figures_state import layer_grid_figure, layer_grid_static, panel_axes
+from widgets.figures_layers import layer_grid_figure, layer_grid_static, panel_axes
 from widgets.layer_stepper import (
     MAX_TOKENS,
     LayerStepper,

@@ -19,6 +19,7 @@ from .datasets import (
     pad_batch,
     tokenize,
 )
+from .gate_viewer import GateViewer
 from .gradient_flow import DecayDemo, GradientFlow
 from .gradients import DecayCurve, GradientTrace, decay_with_distance, gradient_flow
 from .initialization import scale_recurrent_weights, set_forget_bias, spectral_radius
@@ -42,7 +43,8 @@ from .tracing import TraceMismatchError, trace
 from .training import History, fit, set_seed
 
 __all__ = [
-    "GATE_NAMES", "BagOfEmbeddings", "Comparison", "DecayCurve", "DecayDemo", "GradientFlow",
+    "GATE_NAMES", "BagOfEmbeddings", "Comparison", "DecayCurve", "DecayDemo", "GateViewer",
+    "GradientFlow",
     "GradientTrace", "History", "LayerStepper", "LongRangeModel", "RNNGradients",
     "RecurrentClassifier", "StateStepper", "TokenData", "Trace", "TraceMismatchError", "Vocab",
     "accuracy", "adding_problem", "bag_cap", "cell_params", "check_exercise", "compare",

@@ -30,7 +30,7 @@ from .figures_gradients import (
     step_text,
 )
 from .gradients import DecayCurve, GradientTrace, decay_with_distance, gradient_flow
-from .stepper import TextModel, Vocabulary, model_text_tracer
+from .text_tracing import TextModel, Vocabulary, model_text_tracer
 
 RADII = tuple(round(0.5 + 0.1 * i, 2) for i in range(11))
 """Spectral radii of the RNN's W_hh offered by the demo: 0.5 ... 1.5."""

@@ -16,8 +16,9 @@ import plotly.graph_objects as go
 
 from .arguments import expect_int, expect_type
 from .controls import StepControls
-from .figures_state import current_token, layer_grid_figure, layer_grid_shapes, layer_grid_z
-from .stepper import cut_trace
+from .figures_layers import layer_grid_figure, layer_grid_shapes, layer_grid_z
+from .figures_state import current_token
+from .text_tracing import cut_trace
 from .trace_data import Trace
 
 SIDES = ("forward", "backward")
