@@ -25,6 +25,8 @@ from .gradients import DecayCurve, GradientTrace, decay_with_distance, gradient_
 from .initialization import scale_recurrent_weights, set_forget_bias, spectral_radius
 from .layer_stepper import LayerStepper
 from .models import BagOfEmbeddings, LongRangeModel, RecurrentClassifier
+from .progress import progress_summary, progress_widget
+from .quiz_widget import Quiz, quiz
 from .reference import (
     cell_params,
     gru_forward,
@@ -43,15 +45,14 @@ from .tracing import TraceMismatchError, trace
 from .training import History, fit, set_seed
 
 __all__ = [
-    "GATE_NAMES", "BagOfEmbeddings", "Comparison", "DecayCurve", "DecayDemo", "GateViewer",
-    "GradientFlow",
-    "GradientTrace", "History", "LayerStepper", "LongRangeModel", "RNNGradients",
-    "RecurrentClassifier", "StateStepper", "TokenData", "Trace", "TraceMismatchError", "Vocab",
-    "accuracy", "adding_problem", "bag_cap", "cell_params", "check_exercise", "compare",
-    "decay_with_distance", "fit", "gradient_flow", "gru_forward", "gru_gates", "gru_step",
-    "latching", "load_ag_news_csv", "load_agreement", "load_negation", "load_topics",
-    "lstm_forward", "lstm_gates", "lstm_step", "make_batches", "pad_batch", "parameter_count",
-    "predict", "recall_first", "rnn_backward", "rnn_forward", "rnn_step",
-    "scale_recurrent_weights", "set_forget_bias", "set_seed", "spectral_radius", "tokenize",
-    "trace",
+    "BagOfEmbeddings", "Comparison", "DecayCurve", "DecayDemo", "GATE_NAMES", "GateViewer",
+    "GradientFlow", "GradientTrace", "History", "LayerStepper", "LongRangeModel", "Quiz",
+    "RNNGradients", "RecurrentClassifier", "StateStepper", "TokenData", "Trace",
+    "TraceMismatchError", "Vocab", "accuracy", "adding_problem", "bag_cap", "cell_params",
+    "check_exercise", "compare", "decay_with_distance", "fit", "gradient_flow", "gru_forward",
+    "gru_gates", "gru_step", "latching", "load_ag_news_csv", "load_agreement", "load_negation",
+    "load_topics", "lstm_forward", "lstm_gates", "lstm_step", "make_batches", "pad_batch",
+    "parameter_count", "predict", "progress_summary", "progress_widget", "quiz", "recall_first",
+    "rnn_backward", "rnn_forward", "rnn_step", "scale_recurrent_weights", "set_forget_bias",
+    "set_seed", "spectral_radius", "tokenize", "trace",
 ]

@@ -1,0 +1,258 @@
+"""Fixtures for browser tests: JupyterLab on loopback + Debian's headless Chromium.
+
+Follows BROWSER_TESTING.md. One JupyterLab server per session (free loopback port, random
+token, isolated HOME / Jupyter dirs / settings, root_dir a temp folder, RNN_COURSE_DATA_DIR a temp
+folder) and one Chromium context whose network is limited to loopback. Per test, the `lab`
+fixture gives a fresh page with helpers (write and open a notebook, run all cells, wait until
+idle, collect error texts); a failing test leaves a screenshot in test-artifacts/.
+
+Mark browser tests with ``@pytest.mark.browser``. Without Chromium they skip, or fail when the
+environment variable CI is set.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import pytest
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ERROR_TEXTS = ("Traceback", "Error displaying widget", "Loading widget")
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none",
+                                               "autoStartDefaultKernel": True},
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
+                                                    "checkForUpdates": False},
+}
+START_TIMEOUT_S = 60
+UI_TIMEOUT_MS = 90_000
+
+
+@dataclass
+class LabServer:
+    """A running JupyterLab: its base URL, token, root folder, log file and process."""
+
+    url: str
+    token: str
+    root: Path
+    data_dir: Path
+    log: Path
+    process: subprocess.Popen = field(repr=False)
+
+
+@dataclass
+class NetworkGuard:
+    """A Playwright route handler that lets only loopback requests through and records the
+    others (the course must work offline)."""
+
+    blocked: list[str] = field(default_factory=list)
+
+    def __call__(self, route) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname in LOOPBACK_HOSTS:
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so fixtures can see whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium (`playwright install` cannot download a browser here)."""
+    path = shutil.which("chromium")
+    if path is None:
+        reason = "Chromium is not on PATH (Debian: apt-get install chromium); browser tests need it"
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def jupyter_lab(tmp_path_factory, chromium_path) -> LabServer:
+    """JupyterLab on 127.0.0.1 with a random token; stopped (with its kernels) at the end."""
+    base = tmp_path_factory.mktemp("jupyterlab")
+    root, data_dir, home = base / "root", base / "course-data", base / "home"
+    for folder in (root, data_dir, home):
+        folder.mkdir()
+    env = _isolated_env(home, data_dir)
+    port, token = _free_port(), secrets.token_hex(16)
+    log = base / "jupyterlab.log"
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+               "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={root}",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+               "--LabApp.news_url=None", "--LabApp.extension_manager=readonly"]
+    with open(log, "wb") as log_file:
+        process = subprocess.Popen(command, env=env, cwd=root, stdout=log_file,
+                                   stderr=subprocess.STDOUT)
+    server = LabServer(f"http://127.0.0.1:{port}", token, root, data_dir, log, process)
+    try:
+        _wait_until_ready(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser_session(chromium_path, tmp_path_factory):
+    """One persistent Chromium context (headless) with the loopback-only route guard."""
+    from playwright.sync_api import sync_playwright
+
+    guard = NetworkGuard()
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")), executable_path=chromium_path,
+            headless=True, args=CHROMIUM_ARGS, viewport={"width": 1280, "height": 1000})
+        context.route("**/*", guard)
+        try:
+            yield context, guard
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def lab(request, jupyter_lab, browser_session):
+    """A fresh page on the session's JupyterLab, as a `Lab` helper. On failure a screenshot is
+    saved to test-artifacts/; any request to a non-loopback host fails the test."""
+    context, guard = browser_session
+    already_blocked = len(guard.blocked)
+    page = context.new_page()
+    helper = Lab(page, jupyter_lab)
+    yield helper
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        folder = Path(request.config.rootpath) / "test-artifacts"
+        folder.mkdir(exist_ok=True)
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid)
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+    page.close()
+    blocked = guard.blocked[already_blocked:]
+    if blocked:
+        pytest.fail(f"the page requested non-loopback URLs (blocked): {blocked}", pytrace=False)
+
+
+class Lab:
+    """Helpers to drive one JupyterLab page."""
+
+    def __init__(self, page, server: LabServer):
+        self.page, self.server = page, server
+
+    def write_notebook(self, name: str, sources: list[str]) -> str:
+        """Write a notebook of code cells into the server's root; return its relative path."""
+        notebook = nbformat.v4.new_notebook()
+        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                           "language": "python"}
+        notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+        nbformat.write(notebook, self.server.root / name)
+        return name
+
+    def open_notebook(self, path: str) -> None:
+        """Open ``path`` (relative to the root) with a fresh workspace; wait for an idle kernel."""
+        self.page.goto(f"{self.server.url}/lab/tree/{path}?reset&token={self.server.token}")
+        self.page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=UI_TIMEOUT_MS)
+        dialog = self.page.locator(".jp-Dialog .jp-mod-accept")
+        if dialog.count():
+            dialog.first.click()
+        self.wait_idle()
+
+    def run_all(self) -> None:
+        """Run > Run All Cells, then wait until every code cell has an execution count."""
+        self.page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+        self.page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+        self.page.wait_for_function(
+            """() => {
+                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+                return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
+            }""", timeout=UI_TIMEOUT_MS)
+        self.wait_idle()
+
+    def wait_idle(self) -> None:
+        """Wait until a kernel is attached and idle (before the kernel starts, the indicator
+        already says idle next to "No Kernel")."""
+        self.page.wait_for_function(
+            """() => {
+                const name = document.querySelector('.jp-NotebookPanel .jp-Toolbar-kernelName');
+                const state = document.querySelector('.jp-Notebook-ExecutionIndicator');
+                return name !== null && !/No Kernel/.test(name.textContent)
+                    && state !== null && state.dataset.status === 'idle';
+            }""", timeout=UI_TIMEOUT_MS)
+
+    def error_texts(self) -> list[str]:
+        """Texts of outputs that show an error or a widget that did not render."""
+        outputs = self.page.locator(".jp-OutputArea-output").all_inner_texts()
+        return [text for text in outputs if any(marker in text for marker in ERROR_TEXTS)]
+
+
+def _isolated_env(home: Path, data_dir: Path) -> dict[str, str]:
+    """Environment for the server and its kernels: nothing read from or written to the real
+    home, lab settings from LAB_SETTINGS, quiz progress in ``data_dir``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON"))}
+    settings = home / "lab-settings"
+    for plugin, values in LAB_SETTINGS.items():
+        target = settings / f"{plugin}.jupyterlab-settings"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(values), encoding="utf-8")
+    env.update(HOME=str(home), JUPYTER_PLATFORM_DIRS="1",
+               JUPYTER_CONFIG_DIR=str(home / "jupyter-config"),
+               JUPYTER_DATA_DIR=str(home / "jupyter-data"),
+               JUPYTER_RUNTIME_DIR=str(home / "jupyter-runtime"),
+               JUPYTERLAB_SETTINGS_DIR=str(settings),
+               JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"),
+               IPYTHONDIR=str(home / "ipython"), RNN_COURSE_DATA_DIR=str(data_dir))
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _wait_until_ready(server: LabServer) -> None:
+    status = f"{server.url}/api/status?token={server.token}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            break
+        try:
+            with _NO_PROXY.open(status, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    log = server.log.read_text(encoding="utf-8", errors="replace")[-3000:]
+    pytest.fail(f"JupyterLab did not start within {START_TIMEOUT_S} s "
+                f"(exit code {server.process.poll()}); log tail:\n{log}", pytrace=False)
