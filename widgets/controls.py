@@ -67,6 +67,7 @@ class StepControls(ipw.VBox):
         bar = ipw.HBox([self.prev_button, self.play, self.next_button, self.slider,
                         self.readout], layout=ipw.Layout(align_items="center"))
         super().__init__([bar, self.help])
+        self.add_class("rnn-step-controls")
 
     @property
     def value(self) -> int:

@@ -81,6 +81,7 @@ class GateViewer(ipw.VBox):
             self.run_button.on_click(lambda _: self.submit(self.text_box.value))
             children.insert(-1, ipw.HBox([self.text_box, self.run_button]))
         super().__init__(children)
+        self.add_class("rnn-gate-viewer")
         self._set_message(note)
         self._rebuild()
 

@@ -65,6 +65,7 @@ class GradientFlow(ipw.VBox):
         self.relative_box.observe(lambda _: self._redraw_values(), names="value")
         super().__init__([self.figure, ipw.HBox([self.token_slider, self.relative_box]),
                           self.readout, self.summary])
+        self.add_class("rnn-gradient-flow")
         self._draw_step(last)
 
     @classmethod
@@ -148,6 +149,7 @@ class DecayDemo(ipw.VBox):
             control.observe(lambda _: self.update(), names="value")
         super().__init__([self.figure, self.radius_slider, self.bias_slider,
                           self.distance_slider, self.nonlinearity, self.readout])
+        self.add_class("rnn-decay-demo")
         self._write_readout()
 
     def update(self) -> None:

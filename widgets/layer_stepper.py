@@ -54,6 +54,7 @@ class LayerStepper(ipw.VBox):
         self.output_picker.observe(lambda _: self._draw(self.controls.value), names="value")
         super().__init__([self.figure, self.controls, self.output_picker, self.readout,
                           self.h_n_table, self.message])
+        self.add_class("rnn-layer-stepper")
         self._draw(0)
 
     @property

@@ -78,6 +78,7 @@ class StateStepper(ipw.VBox):
             self.run_button.on_click(lambda _: self.submit(self.text_box.value))
             children.insert(-1, ipw.HBox([self.text_box, self.run_button]))
         super().__init__(children)
+        self.add_class("rnn-state-stepper")
         self._traced_text: str | None = None
         self._set_message(note)
         self._rebuild()
