@@ -198,8 +198,8 @@ class TinyVocab:
 def test_from_model_traces_text_and_the_text_box_retraces(cls):
     model = TinyModel(cls)
     viewer = GateViewer.from_model(model, "Alice and Tom are", TinyVocab(), unit=2)
-    assert viewer.trace.tokens == ["alice", "and", "tom", "are"] and viewer.unit == 2
-    ids = torch.tensor([TinyVocab().encode(viewer.trace.tokens)])
+    assert viewer.trace.tokens == ["Alice", "and", "Tom", "are"] and viewer.unit == 2
+    ids = torch.tensor([TinyVocab().encode(["alice", "and", "tom", "are"])])
     with torch.no_grad():
         expected = model.rnn(model.embedding(ids))[0][0].numpy()
     np.testing.assert_allclose(viewer.trace.output, expected, atol=1e-5)

@@ -107,7 +107,7 @@ def test_from_models_embeds_the_text_and_follows_each_model():
     rnn_model, lstm_model = TinyModel(nn.RNN, 0), TinyModel(nn.LSTM, 1)
     widget = GradientFlow.from_models(rnn_model, lstm_model, "The film was not great", VOCAB)
     left, right = widget.traces
-    assert left.tokens == ["the", "film", "was", "not", "great (unk)"]
+    assert left.tokens == ["The", "film", "was", "not", "great (unk)"]
     assert (left.label, right.label, right.kind) == ("RNN", "LSTM", "lstm")
     ids = torch.tensor(VOCAB.encode(["the", "film", "was", "not", "great"]))
     direct = gradient_flow(lstm_model.rnn, lstm_model.embedding(ids).detach())

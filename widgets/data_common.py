@@ -22,6 +22,12 @@ REBUILD = "python -m widgets.make_data"
 _TOKEN = re.compile(r"\w+(?:'\w+)*|[^\w\s]")
 
 
+def split_words(text: str) -> list[str]:
+    """Word and punctuation tokens, case kept: "Alice, hi." -> ["Alice", ",", "hi", "."]
+    (the widgets' text boxes; lessons 02-08)."""
+    return _TOKEN.findall(text)
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case word and punctuation tokens: "Bank's rates, up." -> ["bank's", "rates",
     ",", "up", "."]. Shared by the topic data (lesson 08) and the AG News reader."""

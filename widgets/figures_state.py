@@ -120,10 +120,10 @@ def state_heatmap(trace: Trace, step: int, layer: int = -1, direction: int = 0,
 
 def view_title(trace: Trace, layer: int, direction: int) -> str:
     """E.g. "LSTM · layer 1 (of 0–1) · forward → · hidden_size 32" (layers counted from 0,
-    as in torch's weight_ih_l0)."""
+    as in torch's weight_ih_l0; no layer for a one-layer network)."""
     side = f" · {DIRECTION_NAMES[direction]}" if trace.num_directions == 2 else ""
-    return (f"{trace.kind.upper()} · layer {layer} (of 0–{trace.num_layers - 1}){side} · "
-            f"hidden_size {trace.hidden_size}")
+    where = f" · layer {layer} (of 0–{trace.num_layers - 1})" if trace.num_layers > 1 else ""
+    return f"{trace.kind.upper()}{where}{side} · hidden_size {trace.hidden_size}"
 
 
 def token_cells(trace: Trace, unit: int, layer: int = -1, direction: int = 0,

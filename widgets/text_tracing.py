@@ -12,7 +12,7 @@ import torch
 from torch import nn
 
 from .arguments import expect_int, expect_type, type_name
-from .data_common import tokenize as course_tokenize
+from .data_common import split_words
 from .trace_data import Trace
 from .tracing import trace as trace_module
 
@@ -62,7 +62,10 @@ def model_text_tracer(model: TextModel, vocab: Vocabulary,
                       tokenize: Callable[[str], list[str]] | None = None, unk_index: int = 1,
                       max_tokens: int = MAX_TOKENS) -> TextToTrace:
     """A function ``text -> (Trace, note)`` tracing ``model.rnn`` on ``model.embedding`` of
-    ``vocab.encode(tokenize(text))``: unknown words are labelled "word (unk)", text beyond
+    ``vocab.encode(tokenize(text))``. The default tokenizer keeps case and splits off
+    punctuation; a word the vocabulary lacks is looked up again in lower case (so "Alice"
+    matches a vocabulary of names and "Good" one of lower-case words). Unknown words are
+    labelled "word (unk)", text beyond
     ``max_tokens`` tokens is dropped, each with a note. Lesson 08_capstone_text_classification."""
     if not isinstance(getattr(model, "embedding", None), nn.Embedding):
         raise TypeError("`model` must have an `embedding` attribute that is a "
@@ -72,7 +75,7 @@ def model_text_tracer(model: TextModel, vocab: Vocabulary,
                         f"GRU, got {type_name(getattr(model, 'rnn', None))}")
     if not callable(getattr(vocab, "encode", None)):
         raise TypeError(f"`vocab` must have an encode(tokens) method, got {type_name(vocab)}")
-    tokenize = course_tokenize if tokenize is None else tokenize
+    tokenize = split_words if tokenize is None else tokenize
     if not callable(tokenize):
         raise TypeError(f"`tokenize` must be callable, got {type_name(tokenize)}")
     unk_index = expect_int("unk_index", unk_index, 0)
@@ -87,9 +90,7 @@ def model_text_tracer(model: TextModel, vocab: Vocabulary,
         if len(words) > max_tokens:
             notes.append(f"Cut to the first {max_tokens} of {len(words)} tokens.")
             words = words[:max_tokens]
-        ids = [int(i) for i in vocab.encode(words)]
-        if len(ids) != len(words):
-            raise ValueError(f"vocab.encode gave {len(ids)} ids for {len(words)} tokens")
+        ids = _encode(vocab, words, unk_index)
         unknown = [w for w, i in zip(words, ids, strict=True) if i == unk_index]
         if unknown:
             notes.append("Unknown words, read as <unk>: " + ", ".join(map(repr, unknown)))
@@ -100,3 +101,14 @@ def model_text_tracer(model: TextModel, vocab: Vocabulary,
         return trace_module(model.rnn, inputs, labels), " ".join(notes)
 
     return text_to_trace
+
+
+def _encode(vocab: Vocabulary, words: list[str], unk_index: int) -> list[int]:
+    """Ids of ``words``; a word unknown as written is tried again in lower case."""
+    ids = [int(i) for i in vocab.encode(words)]
+    if len(ids) != len(words):
+        raise ValueError(f"vocab.encode gave {len(ids)} ids for {len(words)} tokens")
+    for position, (word, index) in enumerate(zip(words, ids, strict=True)):
+        if index == unk_index and word != word.lower():
+            ids[position] = int(vocab.encode([word.lower()])[0])
+    return ids
