@@ -23,8 +23,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from .arguments import expect_choice
 from .quiz_grading import grade_numeric
 
@@ -88,6 +86,8 @@ def validate_bank(questions: Any, source: str = "bank") -> None:
 def bank_problems(questions: Any, source: str = "bank") -> list[str]:
     """Every problem in a bank as a readable line: schema errors first (then rules are not
     checked, since they assume the structure), else the course's own rules."""
+    import jsonschema  # imported here: it takes ~1 s, and only validation needs it
+
     validator = jsonschema.Draft202012Validator(load_schema())
     errors = sorted(validator.iter_errors(questions), key=lambda e: list(e.absolute_path))
     if errors:

@@ -40,6 +40,7 @@ def test_gallery_renders_every_widget_and_steps(lab, gallery):
     lab.open_notebook(gallery)
     lab.run_all()
     page = lab.page
+    page.set_viewport_size({"width": 1100, "height": 2400})  # whole widgets in the pictures
     for selector, name in WIDGETS.items():
         widget = page.locator(selector).first
         widget.scroll_into_view_if_needed()
@@ -48,6 +49,7 @@ def test_gallery_renders_every_widget_and_steps(lab, gallery):
             expect(widget.locator(".js-plotly-plot").first).to_be_visible(timeout=TIMEOUT_MS)
         _screenshot(widget, name)
     assert lab.error_texts() == []
+    page.set_viewport_size({"width": 1280, "height": 1000})
 
     stepper = page.locator(".rnn-state-stepper").first
     stepper.scroll_into_view_if_needed()
