@@ -45,7 +45,7 @@ def median_step_ms(viewer, repeats=50):
         times.append((time.perf_counter() - start) * 1e3)
     return statistics.median(times)
 
-result = {name: median_step_ms(viewer) for name, viewer in viewers.items()}
+result = {{name: median_step_ms(viewer) for name, viewer in viewers.items()}}
 print("BENCHMARK " + json.dumps(result))
 """,
 ]
