@@ -161,22 +161,25 @@ _ACTIVATIONS = {"rnn": _rnn, "gru": _gru, "lstm": _lstm}
 def _cell_states(i_t, f_t, g_t, c_start, bidirectional: bool) -> np.ndarray:
     """c_t = f_t * c_{t-1} + i_t * g_t for all L * D rows (L * D, T, H), one loop over time.
 
-    Backward rows (the odd rows when bidirectional) are reversed in time first, so that every
-    row runs from its first step to its last, then put back in input order."""
+    The loop runs over time-major copies (T, L * D, H) in which the backward rows (the odd
+    rows when bidirectional) are reversed in time, so that every row runs from its first step
+    to its last; the result is put back in input order, (L * D, T, H)."""
     def reading_order(array):
-        array = array.copy()
+        array = np.ascontiguousarray(array.transpose(1, 0, 2))
         if bidirectional:
-            array[1::2] = array[1::2, ::-1]
+            array[:, 1::2] = array[::-1, 1::2]
         return array
 
-    f_t = reading_order(f_t)
-    cell = reading_order(i_t * g_t)
-    np.multiply(f_t[:, 0], c_start, out=f_t[:, 0])
-    cell[:, 0] += f_t[:, 0]
-    for t in range(1, cell.shape[1]):
-        np.multiply(f_t[:, t], cell[:, t - 1], out=f_t[:, t])
-        cell[:, t] += f_t[:, t]
-    return reading_order(cell)
+    forget, cell = reading_order(f_t), reading_order(i_t * g_t)
+    kept, written = list(forget), list(cell)  # per-step views: no slicing inside the loop
+    previous = c_start
+    for t in range(len(written)):
+        np.multiply(kept[t], previous, out=kept[t])
+        written[t] += kept[t]
+        previous = written[t]
+    if bidirectional:
+        cell[:, 1::2] = cell[::-1, 1::2]
+    return cell.transpose(1, 0, 2)
 
 
 def _split(terms: np.ndarray, names, shape) -> dict[str, np.ndarray]:
