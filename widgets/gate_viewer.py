@@ -21,13 +21,14 @@ from .controls import StepControls
 from .figures_gates import PANELS, check_gated, gate_heatmaps, gate_view
 from .figures_state import DIRECTION_NAMES, check_view, current_token
 from .gate_equations import SYMBOLS, UnitStep, equations_html, number, unit_step
-from .text_tracing import MAX_TOKENS, TextModel, Vocabulary, cut_trace, model_text_tracer
+from .text_tracing import MAX_TOKENS, cut_trace
+from .token_viewer import TokenViewer
 from .trace_data import Trace
 
 TextToTrace = Callable[[str], "tuple[Trace, str]"]
 
 
-class GateViewer(ipw.VBox):
+class GateViewer(TokenViewer):
     """Step through every gate of ``trace`` (an LSTM or GRU `Trace`) one token at a time.
 
     Args:
@@ -72,47 +73,13 @@ class GateViewer(ipw.VBox):
         self.controls.on_step(self.show)
         children = [self.title, self.controls, ipw.HBox(pickers), self.readout, self.diagram,
                     self.equations, self.figure, self.message]
-        self._text_to_trace = text_to_trace
-        if text_to_trace is not None:
-            self.text_box = ipw.Text(placeholder="type a sentence, then press Enter",
-                                     continuous_update=False, layout={"width": "480px"})
-            self.run_button = ipw.Button(description="Trace it")
-            self.text_box.observe(lambda change: self.submit(change["new"]), names="value")
-            self.run_button.on_click(lambda _: self.submit(self.text_box.value))
-            children.insert(-1, ipw.HBox([self.text_box, self.run_button]))
+        text_row = self._text_box_row(text_to_trace)
+        if text_row is not None:
+            children.insert(-1, text_row)
         super().__init__(children)
         self.add_class("rnn-gate-viewer")
         self._set_message(note)
         self._rebuild()
-
-    @classmethod
-    def from_model(cls, model: TextModel, text: str, vocab: Vocabulary, *,
-                   tokenize: Callable[[str], list[str]] | None = None, unk_index: int = 1,
-                   max_tokens: int = MAX_TOKENS, **view) -> GateViewer:
-        """Trace ``text`` through ``model.embedding`` then ``model.rnn`` (an nn.LSTM or nn.GRU)
-        and step through its gates, with a text box for one's own sentences; the arguments
-        are `StateStepper.from_model`'s. ``view``: layer, direction, unit. Lessons
-        05_lstm_gates and 08_capstone_text_classification."""
-        text_to_trace = model_text_tracer(model, vocab, tokenize, unk_index, max_tokens)
-        trace, note = text_to_trace(text)
-        viewer = cls(trace, max_tokens=max_tokens, text_to_trace=text_to_trace, **view)
-        viewer.text_box.value = text
-        viewer._set_message(note)
-        return viewer
-
-    @property
-    def step(self) -> int:
-        """The current step (the slider's value); the token read is `current_token`."""
-        return self.controls.value
-
-    @property
-    def unit(self) -> int:
-        return self.unit_picker.value
-
-    @property
-    def current_token(self) -> int:
-        """Index t of the token read at the current step (T-1-step going backward)."""
-        return current_token(self.step, len(self.trace), self.direction)
 
     def show(self, step: int) -> None:
         """Draw ``step``: the heatmaps (one batch_update), the diagram, equations, readout."""
@@ -131,32 +98,11 @@ class GateViewer(ipw.VBox):
             f"t = {values.t} · '{values.token}' · unit {values.unit}: " + " · ".join(shown))
             + "</div>")
 
-    def jump_to_token(self, t: int) -> None:
-        """Step to the step at which this direction reads token ``t``."""
-        self._go(current_token(t, len(self.trace), self.direction))
+    def _draw(self, step: int) -> None:
+        self.show(step)
 
-    def submit(self, text: str) -> None:
-        """Trace ``text`` with the model (the text box calls this on Enter) and restart."""
-        try:
-            trace, note = self._text_to_trace(text)
-            check_gated(trace)
-        except ValueError as error:
-            self._set_message(f"Not traced: {error}", error=True)
-            return
-        self.trace = trace
-        self._set_message(note)
-        self.controls.set_tokens(self._labels())
-        self._rebuild()
-
-    def _labels(self) -> list[str]:
-        tokens = self.trace.tokens
-        return tokens if self.direction == 0 else tokens[::-1]
-
-    def _go(self, step: int) -> None:
-        if self.controls.value == step:
-            self.show(step)
-        else:
-            self.controls.value = step
+    def _check_trace(self, trace: Trace) -> None:
+        check_gated(trace)
 
     def _rebuild(self) -> None:
         """New trace: replace every heatmap's data and the layout, then draw the step."""
@@ -178,19 +124,6 @@ class GateViewer(ipw.VBox):
         self.direction = change["new"]
         self.controls.set_tokens(self._labels())
         self._go(current_token(t, len(self.trace), self.direction))
-
-    def _on_heatmap_click(self, _trace, points, _state) -> None:
-        """A click on a cell selects its unit and jumps to its token."""
-        if not points.point_inds:
-            return
-        self.unit_picker.value = int(points.ys[0])
-        self.jump_to_token(int(points.xs[0]))
-
-    def _set_message(self, note: str, error: bool = False) -> None:
-        colour = "#a00" if error else "#333"
-        text = html.escape(note)
-        self.message.value = f"<span style='color:{colour}'>{text}</span>" if note else ""
-
 
 def _panel_value(key: str, values: UnitStep) -> float:
     """The value a panel ("input" ... "new", "c", "h") shows for one unit at one step."""

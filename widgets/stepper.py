@@ -10,7 +10,6 @@ sentence through a model with a vocabulary (see `TextModel` and `Vocabulary`).
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
 
 import ipywidgets as ipw
 import plotly.graph_objects as go
@@ -25,18 +24,12 @@ from .figures_state import (
     token_cells,
     unit_box,
 )
-from .text_tracing import (
-    MAX_TOKENS,
-    TextModel,
-    TextToTrace,
-    Vocabulary,
-    cut_trace,
-    model_text_tracer,
-)
+from .text_tracing import MAX_TOKENS, TextToTrace, cut_trace
+from .token_viewer import TokenViewer
 from .trace_data import Trace
 
 
-class StateStepper(ipw.VBox):
+class StateStepper(TokenViewer):
     """Step through ``trace.hidden[layer, direction]`` (T, hidden_size) one token at a time.
 
     Args:
@@ -69,51 +62,13 @@ class StateStepper(ipw.VBox):
         self.unit_picker.observe(lambda _: self._redraw_unit(), names="value")
         children = [self.figure, self.unit_picker, self.sentence, self.controls,
                     self.readout, self.message]
-        self._text_to_trace = text_to_trace
-        if text_to_trace is not None:
-            self.text_box = ipw.Text(placeholder="type a sentence, then press Enter",
-                                     continuous_update=False, layout={"width": "480px"})
-            self.run_button = ipw.Button(description="Trace it")
-            self.text_box.observe(lambda change: self.submit(change["new"]), names="value")
-            self.run_button.on_click(lambda _: self.submit(self.text_box.value))
-            children.insert(-1, ipw.HBox([self.text_box, self.run_button]))
+        text_row = self._text_box_row(text_to_trace)
+        if text_row is not None:
+            children.insert(-1, text_row)
         super().__init__(children)
         self.add_class("rnn-state-stepper")
-        self._traced_text: str | None = None
         self._set_message(note)
         self._rebuild()
-
-    @classmethod
-    def from_model(cls, model: TextModel, text: str, vocab: Vocabulary, *,
-                   tokenize: Callable[[str], list[str]] | None = None, unk_index: int = 1,
-                   max_tokens: int = MAX_TOKENS, **view) -> StateStepper:
-        """Trace ``text`` through ``model.embedding`` then ``model.rnn`` and step through it,
-        with a text box for one's own sentences. ``vocab.encode(tokens)`` gives the ids;
-        ids equal to ``unk_index`` are unknown words, marked "(unk)". ``tokenize`` defaults
-        to the course's (lower case, words and punctuation). ``view``: layer, direction,
-        unit. Lessons 03_training_and_bptt and 08_capstone_text_classification."""
-        text_to_trace = model_text_tracer(model, vocab, tokenize, unk_index, max_tokens)
-        trace, note = text_to_trace(text)
-        stepper = cls(trace, max_tokens=max_tokens, text_to_trace=text_to_trace, **view)
-        stepper._traced_text = text
-        stepper.text_box.value = text
-        stepper._set_message(note)
-        return stepper
-
-    @property
-    def step(self) -> int:
-        """The current step (the slider's value); the token read is `current_token`."""
-        return self.controls.value
-
-    @property
-    def unit(self) -> int:
-        """The chosen unit, 0 ... hidden_size-1 (``unit_picker.value``)."""
-        return self.unit_picker.value
-
-    @property
-    def current_token(self) -> int:
-        """Index t of the token read at the current step (T-1-step going backward)."""
-        return current_token(self.step, len(self.trace), self.direction)
 
     def _draw(self, step: int) -> None:
         """Draw ``step``: the heatmap (one batch_update), the sentence and the readout."""
@@ -126,28 +81,6 @@ class StateStepper(ipw.VBox):
                 unit_box(self.unit, length)]
         self._paint_sentence()
         self.readout.value = self._readout_html()
-
-    def jump_to_token(self, t: int) -> None:
-        """Step to the step at which this direction reads token ``t``."""
-        self.controls.value = current_token(t, len(self.trace), self.direction)
-
-    def submit(self, text: str) -> None:
-        """Trace ``text`` with the model (the text box calls this on Enter) and restart."""
-        if text == self._traced_text:
-            return
-        try:
-            trace, note = self._text_to_trace(text)
-        except ValueError as error:
-            self._set_message(f"Not traced: {error}", error=True)
-            return
-        self.trace, self._traced_text = trace, text
-        self._set_message(note)
-        self.controls.set_tokens(self._labels())
-        self._rebuild()
-
-    def _labels(self) -> list[str]:
-        tokens = self.trace.tokens
-        return tokens if self.direction == 0 else tokens[::-1]
 
     def _rebuild(self) -> None:
         """New trace: replace the whole heatmap and the sentence buttons, then draw step 0."""
@@ -197,15 +130,3 @@ class StateStepper(ipw.VBox):
     def _redraw_unit(self) -> None:
         self._painted = [None] * len(self.trace)
         self._draw(self.step)
-
-    def _on_heatmap_click(self, _trace, points, _state) -> None:
-        """A click on a cell selects its unit and jumps to its token."""
-        if not points.point_inds:
-            return
-        self.unit_picker.value = int(points.ys[0])
-        self.jump_to_token(int(points.xs[0]))
-
-    def _set_message(self, note: str, error: bool = False) -> None:
-        colour = "#a00" if error else "#333"
-        text = html.escape(note)
-        self.message.value = f"<span style='color:{colour}'>{text}</span>" if note else ""
