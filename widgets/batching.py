@@ -26,17 +26,22 @@ def make_batches(data: TokenData, vocab: Vocab, batch_size: int = 32, shuffle: b
     every run); each batch is padded only to its own longest sequence."""
     expect_type("data", data, TokenData, "a widgets.datasets.TokenData")
     expect_type("vocab", vocab, Vocab, "a widgets.datasets.Vocab")
-    batch_size = expect_int("batch_size", batch_size, low=1)
-    order = np.arange(len(data))
-    if shuffle:
-        order = np.random.default_rng(expect_int("seed", seed, low=0)).permutation(len(data))
     batches = []
-    for start in range(0, len(order), batch_size):
-        rows = order[start:start + batch_size]
+    for rows in batch_rows(len(data), batch_size, shuffle, seed):
         ids, lengths = pad_batch([data.tokens[i] for i in rows], vocab)
         labels = torch.tensor([data.labels[i] for i in rows], dtype=torch.long)
         batches.append(((ids, lengths), labels))
     return batches
+
+
+def batch_rows(count: int, batch_size: int, shuffle: bool, seed: int) -> list[np.ndarray]:
+    """The example indices of each batch: 0 ... count-1 cut into runs of ``batch_size``, in
+    an order drawn from ``seed`` when ``shuffle`` (the same on every run)."""
+    batch_size = expect_int("batch_size", batch_size, low=1)
+    order = np.arange(count)
+    if shuffle:
+        order = np.random.default_rng(expect_int("seed", seed, low=0)).permutation(count)
+    return [order[start:start + batch_size] for start in range(0, count, batch_size)]
 
 
 @torch.no_grad()

@@ -22,6 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from .arguments import expect_int, expect_type
+from .batching import batch_rows
 from .data_common import chance, pick
 from .vocab import Vocab, pad_batch
 
@@ -118,13 +119,8 @@ def tag_batches(data: TaggedData, vocab: Vocab, batch_size: int = 32, shuffle: b
     seeded by ``seed``; with ``shuffle=False`` the batches keep the data's order."""
     expect_type("data", data, TaggedData, "a widgets.tagging.TaggedData")
     expect_type("vocab", vocab, Vocab, "a widgets.datasets.Vocab")
-    batch_size = expect_int("batch_size", batch_size, low=1)
-    order = np.arange(len(data))
-    if shuffle:
-        order = np.random.default_rng(expect_int("seed", seed, low=0)).permutation(len(data))
     batches = []
-    for start in range(0, len(order), batch_size):
-        rows = order[start:start + batch_size]
+    for rows in batch_rows(len(data), batch_size, shuffle, seed):
         ids, lengths = pad_batch([data.tokens[i] for i in rows], vocab)
         tags = torch.full(ids.shape, IGNORE_INDEX, dtype=torch.long)
         for row, i in enumerate(rows):
