@@ -1,0 +1,86 @@
+"""Every lesson, run twice on fresh kernels from a read-only copy of the repository: the two runs
+print the same numbers (after removing timings), and nothing is written inside the copy (a
+classroom may serve the course read-only from JupyterHub)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+COPIED = ("lessons", "widgets", "data", "pyproject.toml")
+TIMING = re.compile(r"\d+(?:\.\d+)?\s?(?:s|ms|seconds)\b")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file below ``folder``: relative path -> (size, modification time in ns)."""
+    return {str(path.relative_to(folder)): (path.stat().st_size, path.stat().st_mtime_ns)
+            for path in folder.rglob("*") if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def read_only_copy(tmp_path_factory):
+    """The lessons, the package and the data copied, then made read-only; the kernels import
+    `widgets` from the copy (PYTHONPATH), so its data and quiz banks are read from there."""
+    copy = tmp_path_factory.mktemp("read-only-course")
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, copy / name)
+    for path in [copy, *copy.rglob("*")]:
+        path.chmod(path.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    yield copy
+    for path in [copy, *copy.rglob("*")]:
+        path.chmod(path.stat().st_mode | stat.S_IWUSR)
+
+
+def printed(notebook) -> list[str]:
+    """What the learner reads in each cell's outputs: streams, text and Markdown/HTML results
+    joined (a stream may arrive in pieces), timings replaced by a placeholder; widget views
+    (their ids change between runs) are left out."""
+    texts = []
+    for cell in notebook.cells:
+        parts = []
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data:
+                continue
+            parts.append(output.get("text") or data.get("text/markdown")
+                         or data.get("text/html") or data.get("text/plain", ""))
+        if parts:
+            texts.append(TIMING.sub("<time>", "".join(parts)))
+    return texts
+
+
+def run(path: Path, python_path: Path):
+    notebook = nbformat.read(path, as_version=4)
+    os.environ["PYTHONPATH"] = str(python_path)
+    try:
+        NotebookClient(notebook, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}},
+                       store_widget_state=False).execute()
+    finally:
+        os.environ.pop("PYTHONPATH")
+    return notebook
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lesson", [path.name for path in LESSONS])
+def test_lesson_is_deterministic_and_writes_nothing(read_only_copy, lesson):
+    before = snapshot(read_only_copy)
+    path = read_only_copy / "lessons" / lesson
+    first, second = printed(run(path, read_only_copy)), printed(run(path, read_only_copy))
+    assert first, "the lesson printed nothing"
+    assert first == second
+    assert snapshot(read_only_copy) == before
