@@ -346,3 +346,9 @@ def test_building_a_quiz_writes_nothing(bank, progress_file):
         warnings.simplefilter("error")
         Quiz(bank, lesson="99_test", which="post", progress_path=progress_file)
     assert not progress_file.parent.exists()
+
+
+def test_default_titles_name_the_lesson_readably():
+    assert quiz("02_rnn_cell_anatomy", "pre").title == "Before the lesson: 02 · rnn cell anatomy"
+    assert quiz("08_capstone_text_classification", "post").title == (
+        "After the lesson: 08 · capstone text classification")

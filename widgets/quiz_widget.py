@@ -113,7 +113,7 @@ class Quiz(w.VBox):
         expect_type("shuffle", shuffle, bool, "True or False")
         rng = random.Random(expect_int("seed", seed))
         self.questions, self.lesson, self.which = questions, lesson, which
-        self.title = title or f"{'Before' if which == 'pre' else 'After'} the lesson: {lesson}"
+        self.title = title or _default_title(lesson, which)
         self.progress_path = progress.progress_path(progress_path)
         self.views = []
         for number, question in enumerate(questions, start=1):
@@ -209,3 +209,10 @@ def _answer_summary(question: dict[str, Any]) -> str:
     texts = [f"{a['value']:g}" if "value" in a else
              f"from {a['range'][0]:g} up to (not including) {a['range'][1]:g}" for a in right]
     return "Answer: " + " or ".join(texts)
+
+
+def _default_title(lesson: str, which: str) -> str:
+    """"02_rnn_cell_anatomy", "pre" -> "Before the lesson: 02 · rnn cell anatomy"."""
+    number, _, topic = lesson.partition("_")
+    name = f"{number} · {topic.replace('_', ' ')}" if topic else lesson
+    return f"{'Before' if which == 'pre' else 'After'} the lesson: {name}"
