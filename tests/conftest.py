@@ -3,19 +3,25 @@
 - Kernels started by the tests (nbval, nbclient, JupyterLab) run this interpreter: a private
   kernelspec is put first on JUPYTER_PATH, so a user-level "python3" kernel cannot replace it.
 - Per-learner state (quiz progress) goes to a temporary folder, never the real one.
-- No test may open a network connection to another host.
+- No test may reach another host: a network guard (network_guard.py, an audit hook) runs in
+  this process and, through guarded_site/sitecustomize.py on PYTHONPATH, in every Python
+  process the tests start; a test fails when any of them tried while it ran. The README's test
+  command also runs the suite inside offline.py, where the operating system itself offers
+  only loopback.
 """
 
 import json
 import os
-import socket
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from network_guard import NetworkGuard
+import network_guard
+
+TESTS = Path(__file__).resolve().parent
+pytest_plugins = ("pytester",)
 
 
 def pytest_configure(config):
@@ -28,16 +34,23 @@ def pytest_configure(config):
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(private / "jupyter"), *filter(None, [os.environ.get("JUPYTER_PATH")])])
     os.environ.setdefault("RNN_COURSE_DATA_DIR", str(private / "learner-data"))
+    os.environ[network_guard.LOG_VARIABLE] = str(private / "network-attempts.jsonl")
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(TESTS / "guarded_site"), str(TESTS), *filter(None, [os.environ.get("PYTHONPATH")])])
+    network_guard.install(os.environ[network_guard.LOG_VARIABLE])
 
 
 @pytest.fixture(autouse=True)
-def network_guard(monkeypatch, request):
-    guard = NetworkGuard()
-    monkeypatch.setattr(socket.socket, "connect", lambda s, a: guard.connect(s, a))
-    monkeypatch.setattr(socket.socket, "connect_ex", lambda s, a: guard.connect_ex(s, a))
-    yield guard
-    if guard.blocked and "allow_blocked_connection" not in request.keywords:
-        pytest.fail(f"the test tried to reach {guard.blocked}: only loopback is allowed")
+def blocked_attempts(request):
+    """The attempts to reach another host made (by any process) while the test runs; the test
+    fails if there are any, unless it is marked ``allow_blocked_connection``."""
+    log = os.environ[network_guard.LOG_VARIABLE]
+    _, offset = network_guard.blocked_since(log, 0)
+    attempts = []
+    yield attempts
+    attempts.extend(network_guard.blocked_since(log, offset)[0])
+    if attempts and "allow_blocked_connection" not in request.keywords:
+        pytest.fail(f"the test tried to reach another host (only loopback is allowed): {attempts}")
 
 
 @pytest.fixture(autouse=True)

@@ -58,3 +58,16 @@ def test_every_dependency_has_a_lower_bound_and_a_reason():
     for requirement in requirements:
         assert ">=" in requirement and "==" not in requirement, requirement
         assert "#" in lines[requirement], f"{requirement} has no reason comment"
+
+
+def readme_block(heading: str) -> str:
+    """The first fenced bash block after the README heading ``## {heading}``."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split(f"\n## {heading}\n", 1)[1]
+    return section.split("```bash\n", 1)[1].split("\n```", 1)[0].strip()
+
+
+def test_ci_runs_the_readme_test_command_offline():
+    command = readme_block("Test")
+    assert "tests/offline.py -m pytest" in command
+    ci_lines = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert command in [line.strip() for line in ci_lines if not line.startswith("#")]

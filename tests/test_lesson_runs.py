@@ -71,13 +71,14 @@ def run(path: Path, python_path: Path):
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(
         "import widgets\nprint('widgets imported from', widgets.__file__)"))
-    os.environ["PYTHONPATH"] = str(python_path)
+    guard_path = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(python_path), guard_path]))
     try:
         NotebookClient(notebook, timeout=300, kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}},
                        store_widget_state=False).execute()
     finally:
-        os.environ.pop("PYTHONPATH")
+        os.environ["PYTHONPATH"] = guard_path or ""
     return notebook
 
 

@@ -30,8 +30,13 @@ import nbformat
 import pytest
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# Beyond the route guard (which sees the page's HTTP requests): host names other than localhost
+# do not resolve, and any other connection (a WebSocket to an address, Chromium's own traffic)
+# goes to a proxy port where nothing listens; loopback is always direct.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+                 "--proxy-server=127.0.0.1:9"]
 ERROR_TEXTS = ("Traceback", "Error displaying widget", "Loading widget")
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none",
