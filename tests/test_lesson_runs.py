@@ -1,6 +1,7 @@
 """Every lesson, run twice on fresh kernels from a read-only copy of the repository: the two runs
-print the same numbers (after removing timings), and nothing is written inside the copy (a
-classroom may serve the course read-only from JupyterHub)."""
+print the same numbers (after removing timings), nothing is written inside the copy (a
+classroom may serve the course read-only from JupyterHub), and every figure the lesson shows
+keeps the colour policy (figure_policy.py)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,15 @@ LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 COPIED = ("lessons", "widgets", "data", "pyproject.toml")
 TIMING = re.compile(r"\d+(?:\.\d+)?\s?(?:s|ms|seconds)\b")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+FIGURE_CHECK = """\
+from ipywidgets.widgets.widget import _instances
+from plotly.basewidget import BaseFigureWidget
+
+from figure_policy import figure_problems
+
+figures = [w for w in list(_instances.values()) if isinstance(w, BaseFigureWidget)]
+problems = [p for figure in figures for p in figure_problems(figure.to_plotly_json())]
+print(f"figures checked: {len(figures)}; colour-policy problems: {problems}")"""
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -69,10 +79,12 @@ def printed(notebook) -> list[str]:
 def run(path: Path, python_path: Path):
     """Execute the lesson on a fresh kernel whose `widgets` comes from ``python_path``."""
     notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell(FIGURE_CHECK))
     notebook.cells.append(nbformat.v4.new_code_cell(
         "import widgets\nprint('widgets imported from', widgets.__file__)"))
     guard_path = os.environ.get("PYTHONPATH")
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(python_path), guard_path]))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(python_path), str(ROOT / "tests"), guard_path]))
     try:
         NotebookClient(notebook, timeout=300, kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}},
@@ -89,5 +101,7 @@ def test_lesson_is_deterministic_and_writes_nothing(read_only_copy, lesson):
     path = read_only_copy / "lessons" / lesson
     first, second = printed(run(path, read_only_copy)), printed(run(path, read_only_copy))
     assert first[-1].startswith(f"widgets imported from {read_only_copy}"), first[-1]
+    figures = re.fullmatch(r"figures checked: (\d+); colour-policy problems: \[\]\n", first[-2])
+    assert figures and int(figures[1]) > 0, first[-2]
     assert first == second
     assert snapshot(read_only_copy) == before
