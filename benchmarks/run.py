@@ -3,6 +3,8 @@
     python benchmarks/run.py              # the full report (lessons included, ~3 min)
     python benchmarks/run.py --browser    # also click-to-repaint in JupyterLab + Chromium
     python benchmarks/run.py --quick      # tiny sizes, no lessons: checks the script works
+    python benchmarks/run.py --install    # also a fresh install into two new venvs (~5 min)
+    python benchmarks/run.py --only install   # only the fresh-install rows
 
 Each row names what is measured, how, the result and the target. Times are medians over
 repeated runs on one thread unless stated; the machine is printed above the table.
@@ -29,7 +31,8 @@ import widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import kernel_rows  # noqa: E402  (a sibling module of this script)
+import install_rows  # noqa: E402  (sibling modules of this script)
+import kernel_rows  # noqa: E402
 
 
 @dataclass
@@ -119,13 +122,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny sizes, to test the script")
     parser.add_argument("--browser", action="store_true",
                         help="also measure click-to-repaint in JupyterLab + Chromium")
+    parser.add_argument("--install", action="store_true",
+                        help="also time a fresh install into new venvs and measure their size")
+    parser.add_argument("--only", choices=["install"], help="measure only these rows")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
-    rows = trace_rows(args.quick) + kernel_rows.widget_step_rows(Row, args.quick)
-    if not args.quick:
-        rows += kernel_rows.lesson_rows(Row)
-    if args.browser:
-        rows += repaint_rows()
+    rows = []
+    if args.only is None:
+        rows = trace_rows(args.quick) + kernel_rows.widget_step_rows(Row, args.quick)
+        if not args.quick:
+            rows += kernel_rows.lesson_rows(Row)
+        if args.browser:
+            rows += repaint_rows()
+    if args.install or args.only == "install":
+        rows += install_rows.install_rows(Row)
     print(f"Machine: {machine()}\n")
     print(table(rows))
     return 0
