@@ -74,12 +74,13 @@ def gradient_figure(left: GradientTrace, right: GradientTrace | None = None, *,
     hover = "t = %{x} · '%{customdata}'<br>%{fullData.name}: %{y:.3e}<extra></extra>"
     for i, g in enumerate(traces):
         common = {"x": x, "customdata": tokens, "hovertemplate": hover, "legendgroup": g.label}
-        fig.add_scatter(y=log_values(g.hidden_grad, relative), name=f"{g.label} ‖∂L/∂h_k‖",
+        label = plot_text(g.label)  # legend text: plotly reads <b>, <a href> etc. in it
+        fig.add_scatter(y=log_values(g.hidden_grad, relative), name=f"{label} ‖∂L/∂h_k‖",
                         mode="lines+markers", **style(i), **common, row=1, col=1)
         if show_cell and g.cell_grad is not None:
-            fig.add_scatter(y=log_values(g.cell_grad, relative), name=f"{g.label} ‖∂L/∂c_k‖",
+            fig.add_scatter(y=log_values(g.cell_grad, relative), name=f"{label} ‖∂L/∂c_k‖",
                             mode="lines+markers", **_cell_style(i), **common, row=1, col=1)
-        fig.add_bar(y=log_values(g.input_grad, relative), name=f"{g.label} saliency",
+        fig.add_bar(y=log_values(g.input_grad, relative), name=f"{label} saliency",
                     **style(i, line=False), **common, row=2, col=1)
     ticks = {"tickvals": x, "ticktext": tokens} if len(x) <= MAX_TICK_LABELS else {}
     fig.update_xaxes(title_text="token k", row=2, col=1, **ticks)
