@@ -79,7 +79,7 @@ def test_typed_sentence_is_traced_and_shown_as_text(lab, gallery):
     stepper = page.locator(".rnn-state-stepper").first
     stepper.scroll_into_view_if_needed()
     box = stepper.get_by_placeholder("type a sentence, then press Enter")
-    box.fill("the music was not <b>bad</b> <img src=x onerror=alert(1)>")
+    box.fill('the music was not <b>bad</b> <img src=x onerror="window.__alerted=1">')
     box.press("Enter")
     expect(stepper).to_contain_text("music", timeout=TIMEOUT_MS)
     expect(stepper).to_contain_text("(unk)", timeout=TIMEOUT_MS)
