@@ -1,7 +1,8 @@
 """Every lesson, run twice on fresh kernels from a read-only copy of the repository: the two runs
 print the same numbers (after removing timings), nothing is written inside the copy (a
 classroom may serve the course read-only from JupyterHub), and every figure the lesson shows
-keeps the colour policy (figure_policy.py)."""
+keeps the colour policy (figure_policy.py). The first run, exported to HTML with nbconvert,
+shows every widget's static form (static_pages.check_exported)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from static_pages import check_exported
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
@@ -96,11 +99,13 @@ def run(path: Path, python_path: Path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lesson", [path.name for path in LESSONS])
-def test_lesson_is_deterministic_and_writes_nothing(read_only_copy, lesson):
+def test_lesson_is_deterministic_writes_nothing_and_reads_statically(read_only_copy, lesson):
     before = snapshot(read_only_copy)
     path = read_only_copy / "lessons" / lesson
-    first, second = printed(run(path, read_only_copy)), printed(run(path, read_only_copy))
+    first_notebook = run(path, read_only_copy)
+    first, second = printed(first_notebook), printed(run(path, read_only_copy))
     assert first[-1].startswith(f"widgets imported from {read_only_copy}"), first[-1]
+    check_exported(first_notebook)
     figures = re.fullmatch(r"figures checked: (\d+); colour-policy problems: \[\]\n", first[-2])
     assert figures and int(figures[1]) > 0, first[-2]
     assert first == second

@@ -315,7 +315,7 @@ def test_quiz_entry_point_reads_the_lesson_bank(progress_file):
 
 @pytest.mark.parametrize("args, error, pattern", [
     (("02_rnn_anatomy", "pre"), ValueError, "`lesson` must be one of"),
-    (("02_rnn_cell_anatomy", "middle"), ValueError, "`quiz` must be one of 'pre', 'post'"),
+    (("02_rnn_cell_anatomy", "middle"), ValueError, "`which` must be one of 'pre', 'post'"),
 ])
 def test_quiz_entry_point_names_a_bad_argument(args, error, pattern, progress_file):
     with pytest.raises(error, match=re.escape(pattern)):

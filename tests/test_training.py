@@ -118,12 +118,27 @@ def test_set_seed_errors():
         set_seed("0")
 
 
+class FakeDisplay:
+    """Stands in for IPython's display: records what is shown, then each update of it."""
+
+    def __init__(self):
+        self.shown, self.updates = [], []
+
+    def __call__(self, obj, display_id=False):
+        self.shown.append(obj)
+        return self if display_id else None
+
+    def update(self, obj):
+        self.updates.append(obj.children[1].value)
+
+
 def test_progress_bar_in_a_notebook(monkeypatch):
-    shown = []
+    fake = FakeDisplay()
     monkeypatch.setattr(training, "_in_notebook", lambda: True)
-    monkeypatch.setattr("IPython.display.display", shown.append)
+    monkeypatch.setattr("IPython.display.display", fake)
     train_once(epochs=2)
-    (box,) = shown
+    (box,) = fake.shown
     bar, label = box.children
     assert bar.value == bar.max == 16 and bar.bar_style == "success"
     assert label.value.startswith("training done: 16/16 steps, loss ")
+    assert fake.updates == [label.value]  # the output is re-sent at the end (static form)

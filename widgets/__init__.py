@@ -3,6 +3,9 @@
 Notebooks teach; this package remembers. Each function's docstring names the lesson that
 explains it. The most used names are importable from here (``widgets.trace``,
 ``widgets.StateStepper``, ...); the rest from their modules.
+
+Importing the package in a kernel registers IPython display formatters that give every widget a
+static form (its current state as HTML) for nbconvert and static sites; see static_html.py.
 """
 
 from .batching import accuracy, make_batches, parameter_count, predict
@@ -38,6 +41,7 @@ from .reference import (
     rnn_forward,
     rnn_step,
 )
+from .static_html import register_formatters
 from .stepper import StateStepper
 from .tasks import adding_problem, latching, recall_first
 from .trace_data import GATE_NAMES, Trace
@@ -56,3 +60,5 @@ __all__ = [
     "rnn_backward", "rnn_forward", "rnn_step", "scale_recurrent_weights", "set_forget_bias",
     "set_seed", "spectral_radius", "tokenize", "trace",
 ]
+
+register_formatters()  # every widget a lesson displays also gets a static form (static_html.py)

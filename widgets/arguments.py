@@ -50,6 +50,29 @@ def expect_choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
     return value
 
 
+def expect_finite(name: str, values: Any) -> None:
+    """Raise ValueError("`name` must hold finite numbers ...") if a numpy array or torch
+    tensor ``values`` holds NaN or inf (they would poison every figure and check after it)."""
+    if hasattr(values, "detach"):
+        finite = values.detach().isfinite().cpu().numpy()
+    else:
+        finite = np.isfinite(values)
+    if not np.all(finite):
+        where = np.argwhere(~np.asarray(finite))
+        first = "" if where.size == 0 else f", first at index {tuple(int(i) for i in where[0])}"
+        bad = int(np.size(finite) - np.count_nonzero(finite))
+        raise ValueError(f"`{name}` must hold finite numbers, got NaN or inf in {bad} of "
+                         f"{np.size(finite)} entries{first}")
+
+
+def expect_at_most(what: str, count: int, limit: int) -> None:
+    """Raise ValueError unless ``count`` (the numbers that ``what``, e.g. "`batch_size` ×
+    `seq_len`", asks for) is at most ``limit``: a clear error instead of running out of memory."""
+    if count > limit:
+        raise ValueError(f"{what} = {count:,} is too large: it must be at most {limit:,}, so "
+                         "the arrays fit in a laptop's memory")
+
+
 def shape_str(shape: Iterable[int]) -> str:
     """(4,) -> '(4,)', (2, 3) -> '(2, 3)': shapes written as Python prints tuples."""
     return str(tuple(int(s) for s in shape))

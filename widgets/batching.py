@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from .arguments import expect_int, expect_type
+from .arguments import expect_int, expect_type, type_name
 from .datasets import TokenData
 from .vocab import Vocab, pad_batch
 
@@ -26,6 +26,8 @@ def make_batches(data: TokenData, vocab: Vocab, batch_size: int = 32, shuffle: b
     every run); each batch is padded only to its own longest sequence."""
     expect_type("data", data, TokenData, "a widgets.datasets.TokenData")
     expect_type("vocab", vocab, Vocab, "a widgets.datasets.Vocab")
+    if len(data) == 0:
+        raise ValueError("`data` must hold at least one example, got an empty TokenData")
     batches = []
     for rows in batch_rows(len(data), batch_size, shuffle, seed):
         ids, lengths = pad_batch([data.tokens[i] for i in rows], vocab)
@@ -47,18 +49,35 @@ def batch_rows(count: int, batch_size: int, shuffle: bool, seed: int) -> list[np
 @torch.no_grad()
 def predict(model: torch.nn.Module, batches: Sequence) -> torch.Tensor:
     """The predicted class of every example of ``batches``, in order, (N,) int64."""
+    _check_batches(model, batches)
     model.eval()
     return torch.cat([model(*inputs).argmax(dim=1) for inputs, _ in batches])
 
 
 def accuracy(model: torch.nn.Module, batches: Sequence) -> float:
     """The fraction of examples in ``batches`` whose predicted class equals the label."""
-    if not batches:
-        raise ValueError("`batches` is empty; make them with make_batches(data, vocab)")
+    _check_batches(model, batches)
     labels = torch.cat([labels for _, labels in batches])
     return float((predict(model, batches) == labels).double().mean())
 
 
 def parameter_count(model: torch.nn.Module) -> int:
     """The number of trainable numbers in ``model`` (lessons 02, 06, 07, 08)."""
+    expect_type("model", model, torch.nn.Module, "a torch.nn.Module")
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def _check_batches(model, batches) -> None:
+    """``model`` a torch module; ``batches`` a non-empty list of ``((ids, lengths), labels)``."""
+    expect_type("model", model, torch.nn.Module, "a torch.nn.Module")
+    if isinstance(batches, torch.Tensor) or not isinstance(batches, Sequence):
+        raise TypeError("`batches` must be a list of ((ids, lengths), labels) batches (see "
+                        f"make_batches), got {type_name(batches)}")
+    if not batches:
+        raise ValueError("`batches` is empty: it must hold at least one batch; make them "
+                         "with make_batches(data, vocab)")
+    for number, batch in enumerate(batches):
+        if not (isinstance(batch, tuple | list) and len(batch) == 2
+                and isinstance(batch[0], tuple | list)):
+            raise TypeError(f"`batches[{number}]` must be a pair ((ids, lengths), labels) as "
+                            f"make_batches makes them, got {type_name(batch)}")

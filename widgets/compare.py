@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .arguments import shape_str, type_name
+from .arguments import expect_number, shape_str, type_name
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,7 @@ def compare(actual, expected, name="h_t", shape_names=None, atol=1e-8, rtol=0.0)
     if not np.issubdtype(expected.dtype, np.number):
         raise TypeError(f"`expected` must be an array of numbers, got dtype {expected.dtype}")
     _names_str(shape_names, expected.ndim)  # checks them early
-    if min(atol, rtol) < 0:
-        raise ValueError(f"`atol` and `rtol` must be >= 0, got atol={atol}, rtol={rtol}")
+    _tolerances(atol, rtol)
     problem = _type_problem(actual, name, expected)
     if problem is not None:
         return _fail(problem)
@@ -93,10 +92,11 @@ def check_exercise(learner_fn, reference_fn, cases, name="h_t", atol=1e-8, rtol=
         raise TypeError("`learner_fn` and `reference_fn` must be functions")
     if not isinstance(cases, Sequence) or not cases or not all(isinstance(c, dict) for c in cases):
         raise TypeError("`cases` must be a non-empty list of keyword-argument dicts")
+    _tolerances(atol, rtol)
     fn_name = getattr(learner_fn, "__name__", "your function")
     largest = 0.0
     for number, case in enumerate(cases, start=1):
-        expected = reference_fn(**copy.deepcopy(case))
+        expected = _reference_output(reference_fn, case, number)
         try:
             actual = learner_fn(**copy.deepcopy(case))
         except NotImplementedError:
@@ -114,6 +114,24 @@ def check_exercise(learner_fn, reference_fn, cases, name="h_t", atol=1e-8, rtol=
         largest = max(largest, result.max_abs_diff)
     return Comparison(True, largest, f"✓ match: {fn_name} equals the reference on all "
                                      f"{len(cases)} cases (max |difference| = {largest:.2g})")
+
+
+def _tolerances(atol, rtol) -> None:
+    """``atol`` and ``rtol`` must be finite numbers >= 0 (NaN would fail every entry)."""
+    expect_number("atol", atol)
+    expect_number("rtol", rtol)
+    if min(atol, rtol) < 0:
+        raise ValueError(f"`atol` and `rtol` must be >= 0, got atol={atol}, rtol={rtol}")
+
+
+def _reference_output(reference_fn, case, number):
+    """The reference's output on one case; a case it cannot run is the notebook's mistake,
+    reported as a ValueError naming the case (not blamed on the learner)."""
+    try:
+        return reference_fn(**copy.deepcopy(case))
+    except Exception as error:
+        raise ValueError(f"`cases[{number - 1}]` must be valid keyword arguments of "
+                         f"`reference_fn`, but it raised {type_name(error)}: {error}") from error
 
 
 def _compare_outputs(actual, expected, name, fn_name, atol, rtol) -> Comparison:

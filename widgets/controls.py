@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 import ipywidgets as ipw
 
 from .arguments import expect_int, expect_type, type_name
+from .static_html import StaticForm, static_form
 
 HELP_TEXT = (
     "<b>Prev</b> / <b>Next</b> step one token, &#9654; plays through them. "
@@ -25,7 +26,7 @@ MAX_LABEL = 24
 """Labels longer than this many characters are cut with '…' in the readout."""
 
 
-class StepControls(ipw.VBox):
+class StepControls(StaticForm, ipw.VBox):
     """A step bar: Prev, Play, Next, a slider and a readout such as "step 3 / 7 · 'not'".
 
     Args:
@@ -110,6 +111,15 @@ class StepControls(ipw.VBox):
             token = token[: MAX_LABEL - 1] + "…"
         shown = f"'{token}'" if self._quote else token
         return f"step {step + 1} / {len(self._tokens)} · {html.escape(shown)}"
+
+    def static_html(self) -> str:
+        """The static form: the readout and every label, the current one in bold and brackets
+        (HTML, labels escaped). Lesson 00_start_here."""
+        labels = " · ".join(f"<b>[{html.escape(label)}]</b>" if step == self.value
+                            else html.escape(label) for step, label in enumerate(self._tokens))
+        return static_form("StepControls", "A static copy of the step bar: run the notebook "
+                           "to step.", extra_html=f"<p><code>{self.label(self.value)}</code></p>"
+                           f"<p>{labels}</p>")
 
     def _move(self, delta: int) -> None:
         self.slider.value = min(max(self.slider.value + delta, 0), self.slider.max)

@@ -15,6 +15,8 @@ from typing import TypeVar
 
 import numpy as np
 
+from .arguments import expect_type
+
 T = TypeVar("T")
 
 LICENSE = "CC0 1.0 (public domain dedication), like every data file the course generates"
@@ -31,6 +33,7 @@ def split_words(text: str) -> list[str]:
 def tokenize(text: str) -> list[str]:
     """Lower-case word and punctuation tokens: "Bank's rates, up." -> ["bank's", "rates",
     ",", "up", "."]. Shared by the topic data (lesson 08) and the AG News reader."""
+    expect_type("text", text, str, "a string")
     return _TOKEN.findall(text.lower())
 
 

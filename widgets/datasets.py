@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import data_agreement, data_negation, data_topics
-from .arguments import expect_choice, expect_type
+from .arguments import expect_choice, expect_int, expect_type
 from .data_common import REBUILD, ag_news_tokens, tokenize
-from .vocab import PAD, PAD_ID, UNK, UNK_ID, BagCap, Vocab, bag_cap, pad_batch
+from .vocab import PAD, PAD_ID, UNK, UNK_ID, BagCap, Vocab, _token_lists, bag_cap, pad_batch
 
 __all__ = [
     "DATA_DIR", "PAD", "PAD_ID", "UNK", "UNK_ID", "BagCap", "TokenData", "Vocab",
@@ -42,6 +42,9 @@ class TokenData:
     labels: list[int]
     label_names: tuple[str, ...]
     columns: dict[str, list] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _check_token_data(self)
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -95,7 +98,8 @@ def load_ag_news_csv(path: str | Path) -> TokenData:
     expect_type("path", path, (str, Path), "a file path (str or pathlib.Path)")
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no AG News style CSV file at {path}")
+        raise FileNotFoundError(f"`path` must be an existing CSV file: no AG News style CSV file "
+                                f"at {path}")
     labels, titles, descriptions = [], [], []
     with path.open(encoding="utf-8", newline="") as handle:
         for line, row in enumerate(csv.reader(handle), start=1):
@@ -105,7 +109,8 @@ def load_ag_news_csv(path: str | Path) -> TokenData:
             titles.append(row[1])
             descriptions.append(row[2])
     if not labels:
-        raise ValueError(f"{path} holds no rows in the AG News layout (class,title,description)")
+        raise ValueError(f"`path` {path} holds no rows: expected at least one row in the AG News "
+                         "layout (class,title,description)")
     return TokenData(
         tokens=[ag_news_tokens(t, d) for t, d in zip(titles, descriptions, strict=True)],
         labels=labels,
@@ -117,11 +122,11 @@ def load_ag_news_csv(path: str | Path) -> TokenData:
 def _ag_news_class(row: list[str], path: Path, line: int) -> int:
     """The class (1-4) of one AG News row, or a ValueError naming the file and line."""
     if len(row) != 3:
-        raise ValueError(f"{path}, line {line}: expected 3 fields (class,title,description), "
-                         f"got {len(row)}: {row!r}")
+        raise ValueError(f"`path` {path}, line {line}: expected 3 fields "
+                         f"(class,title,description), got {len(row)}: {row!r}")
     text = row[0].strip()
     if text not in ("1", "2", "3", "4"):
-        raise ValueError(f"{path}, line {line}: class must be 1, 2, 3 or 4, got {row[0]!r}")
+        raise ValueError(f"`path` {path}, line {line}: class must be 1, 2, 3 or 4, got {row[0]!r}")
     return int(text)
 
 
@@ -131,8 +136,9 @@ def _data_file(name: str, data_dir: str | Path | None) -> Path:
         expect_type("data_dir", data_dir, (str, Path), "a folder path (str or pathlib.Path)")
     path = (DATA_DIR if data_dir is None else Path(data_dir)) / name
     if not path.is_file():
-        raise FileNotFoundError(f"data file {name!r} not found at {path}; rebuild the course's "
-                                f"data with `{REBUILD}`")
+        where = "" if data_dir is None else "`data_dir` must hold it: "
+        raise FileNotFoundError(f"data file {name!r} not found at {path}; {where}rebuild the "
+                                f"course's data with `{REBUILD}`")
     return path
 
 
@@ -141,6 +147,34 @@ def _read_tsv(name: str, split: str, data_dir: str | Path | None) -> list[dict[s
     expect_choice("split", split, SPLITS)
     path = _data_file(name, data_dir)
     lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or "split" not in lines[0].split("\t"):
+        raise ValueError(f"{path} (from `data_dir`) must start with a header line naming the "
+                         f"columns, with a `split` column; rebuild it with `{REBUILD}`")
     header = lines[0].split("\t")
-    rows = [dict(zip(header, line.split("\t"), strict=True)) for line in lines[1:]]
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        if len(fields) != len(header):
+            raise ValueError(f"{path} (from `data_dir`), line {number}: expected "
+                             f"{len(header)} tab-separated fields, got {len(fields)}; rebuild "
+                             f"it with `{REBUILD}`")
+        rows.append(dict(zip(header, fields, strict=True)))
     return [row for row in rows if row["split"] == split]
+
+
+def _check_token_data(data: TokenData) -> None:
+    """Every field of a `TokenData` as documented: N token lists, N labels in range, names."""
+    expect_type("label_names", data.label_names, (tuple, list), "a tuple of label names")
+    expect_type("labels", data.labels, (list, tuple), "a list of integer labels")
+    tokens = _token_lists(data.tokens, "tokens")
+    if len(tokens) != len(data.labels):
+        raise ValueError(f"`labels` must hold one label per token list ({len(tokens)}), got "
+                         f"{len(data.labels)}")
+    top = len(data.label_names) - 1
+    for label in data.labels:
+        expect_int("labels[...]", label, 0, top)
+    expect_type("columns", data.columns, dict, "a dict of name -> per-example list")
+    for name, values in data.columns.items():
+        if len(values) != len(tokens):
+            raise ValueError(f"`columns[{name!r}]` must hold one value per example "
+                             f"({len(tokens)}), got {len(values)}")

@@ -18,9 +18,17 @@ import plotly.graph_objects as go
 
 from .cell_diagram import cell_svg
 from .controls import StepControls
-from .figures_gates import PANELS, check_gated, gate_heatmaps, gate_view
+from .figures_gates import (
+    PANELS,
+    check_gated,
+    gate_heatmaps,
+    gate_view,
+    gates_figure_static,
+    gates_summary,
+)
 from .figures_state import DIRECTION_NAMES, check_view, current_token
 from .gate_equations import SYMBOLS, UnitStep, equations_html, number, unit_step
+from .static_html import open_at, static_form
 from .text_tracing import MAX_TOKENS, cut_trace
 from .token_viewer import TokenViewer
 from .trace_data import Trace
@@ -97,6 +105,16 @@ class GateViewer(TokenViewer):
         self.readout.value = ("<div style='font-family:monospace'>" + html.escape(
             f"t = {values.t} · '{values.token}' · unit {values.unit}: " + " · ".join(shown))
             + "</div>")
+
+    def static_html(self) -> str:
+        """The static form (HTML, user text escaped): `gates_figure_static` of the current
+        layer, direction and unit opened at the current step, the readout, the cell diagram
+        and `gates_summary`. Lessons 05_lstm_gates and 06_gru."""
+        figure = open_at(gates_figure_static(self.trace, self.layer, self.direction, self.unit),
+                         str(self.step))
+        return static_form("GateViewer", self._step_note(), figure,
+                           gates_summary(self.trace, self.layer, self.direction),
+                           self.readout.value + self.diagram.value + self.message.value)
 
     def _draw(self, step: int) -> None:
         self.show(step)

@@ -25,11 +25,13 @@ from .figures_gradients import (
     decay_scatter,
     decay_summary,
     gradient_figure,
+    gradient_figure_static,
     gradient_summary,
     step_line,
     step_text,
 )
 from .gradients import DecayCurve, GradientTrace, decay_with_distance, gradient_flow
+from .static_html import StaticForm, open_at, static_form, step_note
 from .text_tracing import TextModel, Vocabulary, model_text_tracer
 
 RADII = tuple(round(0.5 + 0.1 * i, 2) for i in range(11))
@@ -40,7 +42,7 @@ DISTANCES = (10, 100)
 """Range of T, the largest distance the demo shows."""
 
 
-class GradientFlow(ipw.VBox):
+class GradientFlow(StaticForm, ipw.VBox):
     """Two `GradientTrace`s on the same tokens (e.g. RNN vs LSTM), log scale: ‖∂L/∂h_k‖ per
     token (LSTM also ‖∂L/∂c_k‖), saliency ‖∂L/∂x_k‖ as bars, a token slider with a readout of
     the exact values, a checkbox to divide each curve by its maximum, and a text summary.
@@ -96,6 +98,16 @@ class GradientFlow(ipw.VBox):
         """The decay-with-distance demo (see `DecayDemo`)."""
         return DecayDemo(**options)
 
+    def static_html(self) -> str:
+        """The static form (HTML, tokens and labels escaped): `gradient_figure_static` opened
+        at the current token, the readout and `gradient_summary`. Lessons 04 and 05."""
+        step, tokens = self.token_slider.value, self.traces[0].tokens
+        figure = open_at(gradient_figure_static(*self.traces, relative=self.relative_box.value),
+                         str(step))
+        note = step_note("GradientFlow", step, len(tokens), f"token k = {step} '{tokens[step]}'")
+        return static_form("GradientFlow", note, figure, gradient_summary(*self.traces),
+                           self.readout.value)
+
     def _draw_step(self, step: int) -> None:
         with self.figure.batch_update():
             self.figure.layout.shapes = [step_line(step, len(self.traces[0]))]
@@ -110,7 +122,7 @@ class GradientFlow(ipw.VBox):
             self.figure.layout.yaxis2.title.text = fresh.layout.yaxis2.title.text
 
 
-class DecayDemo(ipw.VBox):
+class DecayDemo(StaticForm, ipw.VBox):
     """Sliders for the RNN's spectral radius (0.5-1.5), the LSTM's forget-gate bias (-2-5)
     and T (10-100), a tanh/relu switch for the RNN; one log-scale figure of the relative
     gradient ‖∂h_T/∂h_k‖ / ‖∂h_T/∂h_T‖ against the distance T - k (`decay_with_distance`),
@@ -162,6 +174,22 @@ class DecayDemo(ipw.VBox):
                 trace.update(x=new.x, y=new.y, name=new.name, hovertemplate=new.hovertemplate)
         self._write_readout()
         self.last_update_seconds = time.perf_counter() - start
+
+    def static_html(self) -> str:
+        """The static form (HTML): `decay_demo_static` over the offered radii and forget
+        biases (and the current ones) at the current T and nonlinearity, opened at the
+        current values, with every value at distance T. Lesson 04_vanishing_gradients."""
+        radius, bias, T = self.radius_slider.value, self.bias_slider.value, \
+            self.distance_slider.value
+        radii, biases = sorted({*RADII, radius}), sorted({*FORGET_BIASES, bias})
+        figure, text = decay_demo_static(radii, biases, T=T, nonlinearity=self.nonlinearity.value,
+                                         hidden_size=self.options["hidden_size"],
+                                         seed=self.options["seed"])
+        open_at(figure, f"0:{radii.index(radius)}", f"1:{biases.index(bias)}")
+        note = (f"DecayDemo at RNN spectral radius {radius:.2f} ({self.nonlinearity.value}), "
+                f"LSTM forget bias {bias:g}, T = {T}. A static copy: move the figure's sliders, "
+                "or run the notebook to change T and the nonlinearity.")
+        return static_form("DecayDemo", note, figure, text)
 
     def _compute(self) -> tuple[DecayCurve, DecayCurve]:
         T = self.distance_slider.value

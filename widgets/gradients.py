@@ -23,11 +23,25 @@ import numpy as np
 import torch
 from torch import nn
 
-from .arguments import expect_choice, expect_int, expect_number, type_name
+from .arguments import (
+    expect_at_most,
+    expect_choice,
+    expect_int,
+    expect_number,
+    expect_type,
+    shape_str,
+    type_name,
+)
 from .initialization import scale_recurrent_weights, set_forget_bias, spectral_radius
-from .tracing import module_dtype, module_kind, one_sequence, token_labels
+from .trace_data import GATE_NAMES
+from .tracing import check_parameters, module_dtype, module_kind, one_sequence, token_labels
 
 MODULES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+MAX_STEPS = 10_000
+"""`gradient_flow` calls the module once per step: longer sequences are refused, not hung on."""
+MAX_NUMBERS = 2**25
+"""The most numbers a Jacobian computation may keep per step and state (T × copies × hidden):
+about 1 GB of autograd graph at most; larger requests get a clear error."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,6 +59,20 @@ class GradientTrace:
     input_grad: np.ndarray
     cell_grad: np.ndarray | None = None
     loss: str = "last_state"
+
+    def __post_init__(self) -> None:
+        expect_choice("kind", self.kind, GATE_NAMES)
+        if isinstance(self.tokens, str) or not isinstance(self.tokens, Sequence):
+            raise TypeError(f"`tokens` must be a list of str, got {type_name(self.tokens)}")
+        if not self.tokens:
+            raise ValueError("`tokens` must hold at least one token, got none")
+        names = ["hidden_grad", "input_grad"] + ["cell_grad"] * (self.cell_grad is not None)
+        for name in names:
+            values = getattr(self, name)
+            expect_type(name, values, np.ndarray, "a numpy array of T gradient norms")
+            if values.shape != (len(self.tokens),):
+                raise ValueError(f"`{name}` must have shape (T,) = ({len(self.tokens)},), one "
+                                 f"norm per token, got {shape_str(values.shape)}")
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -96,12 +124,19 @@ def gradient_flow(module: nn.Module, inputs: torch.Tensor, tokens: Sequence[str]
     kind = module_kind(module)
     if module.bidirectional:
         raise ValueError("`module` is bidirectional; gradient_flow follows one direction's "
-                         "chain of states: give a unidirectional module")
+                         "chain of states: it must be a unidirectional module")
+    check_parameters(module)
     x = one_sequence(module, inputs, module_dtype(module))
     tokens = token_labels(tokens, x.shape[0])
     loss_name = _loss_name(loss)
     label = kind.upper() if label is None else str(label)
     batch = module.hidden_size if loss_name == "last_state" else 1
+    if x.shape[0] > MAX_STEPS:
+        raise ValueError(f"`inputs` has T = {x.shape[0]} steps: gradient_flow runs the module "
+                         f"once per step, so T must be at most {MAX_STEPS}")
+    expect_at_most(f"`inputs`' T = {x.shape[0]} steps × {batch} copies × num_layers × "
+                   "hidden_size (the states the backward pass keeps)",
+                   x.shape[0] * batch * module.num_layers * module.hidden_size, MAX_NUMBERS)
     x_steps = x.unsqueeze(1).repeat(1, batch, 1).requires_grad_()
     zeros = x.new_zeros(module.num_layers, batch, module.hidden_size)
     with _one_thread(), torch.enable_grad():
@@ -164,6 +199,8 @@ def _fresh_module(kind, hidden_size, T, nonlinearity, num_sequences, warmup, see
                          f"for kind {kind!r}")
     shape = (expect_int("warmup", warmup, 0, 1000) + T,
              expect_int("num_sequences", num_sequences, 1, 64), hidden_size)
+    expect_at_most("`T` × `num_sequences` × `hidden_size`²", T * shape[1] * hidden_size**2,
+                   MAX_NUMBERS)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(expect_int("seed", seed, 0))
         module = MODULES[kind](hidden_size, hidden_size, **(options if kind == "rnn" else {}))
@@ -176,11 +213,12 @@ def _initialise(module, kind, recurrent_scale, forget_bias) -> None:
     if recurrent_scale is not None:
         if kind != "rnn":
             raise ValueError(f'`recurrent_scale` applies to kind "rnn" only, got kind {kind!r}')
-        scale_recurrent_weights(module, recurrent_scale)
+        scale_recurrent_weights(module, expect_number("recurrent_scale", recurrent_scale,
+                                                      low=0.0))
     if forget_bias is not None:
         if kind != "lstm":
             raise ValueError(f'`forget_bias` applies to kind "lstm" only, got kind {kind!r}')
-        set_forget_bias(module, forget_bias)
+        set_forget_bias(module, expect_number("forget_bias", forget_bias))
 
 
 def _warm_states(module, kind, x, n):

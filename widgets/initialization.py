@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .arguments import expect_number, expect_type
+from .arguments import expect_finite, expect_number, expect_type
 
 
 def set_forget_bias(lstm: nn.Module, value: float) -> nn.Module:
@@ -42,7 +42,7 @@ def scale_recurrent_weights(rnn: nn.Module, spectral_radius: float) -> nn.Module
     with torch.no_grad():
         for name, weight in rnn.named_parameters():
             if name.startswith("weight_hh"):
-                current = _largest_eigenvalue(weight)
+                current = _largest_eigenvalue(weight, f"rnn.{name}")
                 if current == 0.0:
                     raise ValueError(f"`rnn.{name}` has spectral radius 0; it cannot be scaled")
                 weight.mul_(target / current)
@@ -52,10 +52,13 @@ def scale_recurrent_weights(rnn: nn.Module, spectral_radius: float) -> nn.Module
 def spectral_radius(matrix: torch.Tensor) -> float:
     """Largest |eigenvalue| of a square (n, n) matrix, computed in float64 (lesson 04)."""
     expect_type("matrix", matrix, torch.Tensor, "a torch.Tensor")
-    if matrix.dim() != 2 or matrix.shape[0] != matrix.shape[1]:
-        raise ValueError(f"`matrix` must be square (n, n), got shape {tuple(matrix.shape)}")
-    return _largest_eigenvalue(matrix)
+    if matrix.dim() != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
+        raise ValueError(f"`matrix` must be square (n, n) with n >= 1, got shape "
+                         f"{tuple(matrix.shape)}")
+    return _largest_eigenvalue(matrix, "matrix")
 
 
-def _largest_eigenvalue(matrix: torch.Tensor) -> float:
+def _largest_eigenvalue(matrix: torch.Tensor, name: str) -> float:
+    """Checked first: torch's eigvals crashes the whole process on a NaN matrix."""
+    expect_finite(name, matrix)
     return float(torch.linalg.eigvals(matrix.detach().double()).abs().max())

@@ -16,8 +16,14 @@ import plotly.graph_objects as go
 
 from .arguments import expect_int, expect_type
 from .controls import StepControls
-from .figures_layers import layer_grid_figure, layer_grid_shapes, layer_grid_z
+from .figures_layers import (
+    layer_grid_figure,
+    layer_grid_shapes,
+    layer_grid_static,
+    layer_grid_z,
+)
 from .figures_state import current_token
+from .static_html import StaticForm, open_at, static_form, step_note
 from .text_tracing import cut_trace
 from .trace_data import Trace
 
@@ -27,7 +33,7 @@ MAX_TOKENS = 100
 a note) so a step stays fast (2 layers × 2 directions, hidden 128, T = 100: ≈ 25 ms)."""
 
 
-class LayerStepper(ipw.VBox):
+class LayerStepper(StaticForm, ipw.VBox):
     """Step through all layers and directions of ``trace`` at once.
 
     Args:
@@ -66,6 +72,15 @@ class LayerStepper(ipw.VBox):
     def output_token(self) -> int:
         """The token t whose ``output[t]`` the dashed boxes and the readout explain."""
         return self.output_picker.value
+
+    def static_html(self) -> str:
+        """The static form (HTML, tokens escaped): `layer_grid_static` opened at the current
+        step, the readout, the h_n table and `layer_summary`. Lesson 07."""
+        figure = open_at(layer_grid_static(self.trace, self.output_token), str(self.step))
+        label = self.controls.tokens[self.step]
+        return static_form("LayerStepper", step_note("LayerStepper", self.step, len(self.trace),
+                                                     label), figure, layer_summary(self.trace),
+                           self.readout.value + self.h_n_table.value + self.message.value)
 
     def _draw(self, step: int) -> None:
         """One batch_update: every panel's z and the boxes; then the readout."""

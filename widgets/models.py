@@ -10,10 +10,14 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .arguments import expect_choice, expect_int
+from .arguments import expect_at_most, expect_choice, expect_int, expect_number
 from .initialization import set_forget_bias
 
 RNN_CLASSES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
+MAX_PARAMETERS = 10**8
+"""The most parameters a course model may have (400 MB of float32, and Adam keeps two more
+copies): larger sizes get a clear error instead of running out of memory."""
 
 
 class BagOfEmbeddings(nn.Module):
@@ -24,9 +28,11 @@ class BagOfEmbeddings(nn.Module):
 
     def __init__(self, vocab_size: int, embedding_dim: int, num_classes: int):
         super().__init__()
-        self.embedding = nn.Embedding(expect_int("vocab_size", vocab_size, low=2),
-                                      expect_int("embedding_dim", embedding_dim, low=1),
-                                      padding_idx=0)
+        vocab_size = expect_int("vocab_size", vocab_size, low=2)
+        embedding_dim = expect_int("embedding_dim", embedding_dim, low=1)
+        expect_at_most("the parameters of `vocab_size` × `embedding_dim`",
+                       vocab_size * embedding_dim, MAX_PARAMETERS)
+        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
         self.head = nn.Linear(embedding_dim, expect_int("num_classes", num_classes, low=2))
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
@@ -48,13 +54,18 @@ class RecurrentClassifier(nn.Module):
                  kind: str = "rnn", num_layers: int = 1, bidirectional: bool = False):
         super().__init__()
         kind = expect_choice("kind", kind, RNN_CLASSES)
-        self.embedding = nn.Embedding(expect_int("vocab_size", vocab_size, low=2),
-                                      expect_int("embedding_dim", embedding_dim, low=1),
-                                      padding_idx=0)
-        self.rnn = RNN_CLASSES[kind](embedding_dim, expect_int("hidden_size", hidden_size, 1),
-                                     num_layers=expect_int("num_layers", num_layers, 1, 4),
-                                     bidirectional=bool(bidirectional), batch_first=True)
+        vocab_size = expect_int("vocab_size", vocab_size, low=2)
+        embedding_dim = expect_int("embedding_dim", embedding_dim, low=1)
+        hidden_size = expect_int("hidden_size", hidden_size, 1)
+        num_layers = expect_int("num_layers", num_layers, 1, 4)
         directions = 2 if bidirectional else 1
+        expect_at_most("the parameters of `vocab_size`, `embedding_dim`, `hidden_size` and "
+                       "`num_layers`", vocab_size * embedding_dim + rnn_parameter_count(
+                           kind, embedding_dim, hidden_size, num_layers, directions),
+                       MAX_PARAMETERS)
+        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=0)
+        self.rnn = RNN_CLASSES[kind](embedding_dim, hidden_size, num_layers=num_layers,
+                                     bidirectional=bool(bidirectional), batch_first=True)
         self.head = nn.Linear(hidden_size * directions,
                               expect_int("num_classes", num_classes, low=2))
 
@@ -85,14 +96,26 @@ class LongRangeModel(nn.Module):
                  forget_bias: float | None = None):
         super().__init__()
         kind = expect_choice("kind", kind, RNN_CLASSES)
-        self.rnn = RNN_CLASSES[kind](expect_int("input_size", input_size, 1),
-                                     expect_int("hidden_size", hidden_size, 1), batch_first=True)
+        input_size = expect_int("input_size", input_size, 1)
+        hidden_size = expect_int("hidden_size", hidden_size, 1)
+        expect_at_most("the parameters of `input_size` and `hidden_size`",
+                       rnn_parameter_count(kind, input_size, hidden_size), MAX_PARAMETERS)
+        self.rnn = RNN_CLASSES[kind](input_size, hidden_size, batch_first=True)
         if forget_bias is not None:
             if kind != "lstm":
                 raise ValueError(f"`forget_bias` applies to an LSTM only, got kind={kind!r}")
-            set_forget_bias(self.rnn, forget_bias)
+            set_forget_bias(self.rnn, expect_number("forget_bias", forget_bias))
         self.head = nn.Linear(hidden_size, expect_int("output_size", output_size, 1))
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         output, _ = self.rnn(inputs)
         return self.head(output[:, -1])
+
+
+def rnn_parameter_count(kind: str, input_size: int, hidden_size: int, num_layers: int = 1,
+                        num_directions: int = 1) -> int:
+    """The parameters torch gives an ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` with biases:
+    gates × hidden_size × (layer input + hidden_size + 2) per layer and direction (lesson 02)."""
+    def layer(inputs: int) -> int:
+        return num_directions * GATES[kind] * hidden_size * (inputs + hidden_size + 2)
+    return layer(input_size) + (num_layers - 1) * layer(num_directions * hidden_size)

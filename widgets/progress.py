@@ -28,6 +28,7 @@ import platformdirs
 
 from .arguments import expect_choice, expect_int, expect_type
 from .quiz_bank import LESSONS, QUIZZES
+from .static_html import StaticForm, static_form
 
 ENV_VAR = "RNN_COURSE_DATA_DIR"
 FILE_NAME = "quiz_progress.json"
@@ -43,6 +44,8 @@ def progress_path(path: str | os.PathLike | None = None) -> Path:
     user's data directory. Refuses a place inside the course repository."""
     if path is not None:
         expect_type("path", path, (str, os.PathLike), "a file path")
+        if not str(path).strip():
+            raise ValueError("`path` must be a file path, got an empty string")
         name, resolved = "path", Path(path)
     elif os.environ.get(ENV_VAR):
         name, resolved = f"${ENV_VAR}", Path(os.environ[ENV_VAR]) / FILE_NAME
@@ -120,12 +123,21 @@ def summary_html(rows: list[dict[str, Any]]) -> str:
             f"<th>Post-quiz (first try)</th></tr></thead><tbody>{body}</tbody></table>")
 
 
+class ProgressTable(StaticForm, w.VBox):
+    """The widget `progress_widget` returns; its static form is the title and the table."""
+
+    def static_html(self) -> str:
+        """The title and the table as they stood when shown (HTML, lesson names escaped)."""
+        return static_form("progress_widget", "Your quiz scores when this notebook ran.",
+                           extra_html=self.children[0].value + self.children[1].value)
+
+
 def progress_widget(path: str | os.PathLike | None = None) -> w.VBox:
     """A small widget: the summary table and a Refresh button (lesson 08)."""
     table = w.HTML(summary_html(progress_summary(path)))
     refresh = w.Button(description="Refresh", tooltip="Read the progress file again")
     refresh.on_click(lambda _b: setattr(table, "value", summary_html(progress_summary(path))))
-    return w.VBox([w.HTML("<h4>Your quiz scores</h4>"), table, refresh])
+    return ProgressTable([w.HTML("<h4>Your quiz scores</h4>"), table, refresh])
 
 
 def answer_text(question: dict[str, Any], response: Any) -> str | list[str]:

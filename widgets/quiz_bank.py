@@ -80,7 +80,9 @@ def validate_bank(questions: Any, source: str = "bank") -> None:
     """Raise BankError listing every schema error and rule break in ``questions``."""
     problems = bank_problems(questions, source)
     if problems:
-        raise BankError(f"{source}: {len(problems)} problem(s):\n- " + "\n- ".join(problems))
+        raise BankError(f"{source}: {len(problems)} problem(s) (a bank must follow "
+                        "lessons/quizzes/schema.json and the rules of widgets.quiz_bank):\n- "
+                        + "\n- ".join(problems))
 
 
 def bank_problems(questions: Any, source: str = "bank") -> list[str]:

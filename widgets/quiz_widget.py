@@ -38,6 +38,7 @@ def quiz(lesson: str, which: str = "pre", *, shuffle: bool = False, seed: int = 
     from lessons/quizzes/<lesson>.json; answers are saved to the progress file (see
     `widgets.progress`). ``shuffle`` reorders each question's options with ``seed``.
     Every lesson ends its first and last section with one; lesson 00_start_here explains them."""
+    expect_choice("which", which, QUIZZES)
     questions = questions_for(load_bank(lesson), which)
     return Quiz(questions, lesson=lesson, which=which, shuffle=shuffle, seed=seed,
                 progress_path=progress_path)
@@ -111,6 +112,8 @@ class Quiz(w.VBox):
         expect_type("lesson", lesson, str, "a lesson name such as '02_rnn_cell_anatomy'")
         expect_choice("which", which, QUIZZES)
         expect_type("shuffle", shuffle, bool, "True or False")
+        if title is not None:
+            expect_type("title", title, str, "a string or None")
         rng = random.Random(expect_int("seed", seed))
         self.questions, self.lesson, self.which = questions, lesson, which
         self.title = title or _default_title(lesson, which)

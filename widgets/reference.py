@@ -19,7 +19,7 @@ from collections.abc import Mapping
 import numpy as np
 from torch import nn
 
-from .arguments import expect_choice, expect_int, shape_str, type_name
+from .arguments import expect_choice, expect_finite, expect_int, shape_str, type_name
 
 PARAM_NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 NONLINEARITIES = ("tanh", "relu")
@@ -214,10 +214,14 @@ def _index(name, value, count, reason):
 
 
 def _float64(name, value) -> np.ndarray:
+    """``value`` as a float64 array; a clear error for None, non-numbers, NaN and inf."""
     try:
-        array = np.asarray(value, dtype=np.float64)
+        array = None if value is None else np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise TypeError(f"`{name}` must be an array of numbers, got {type_name(value)}") from None
+        array = None
+    if array is None:
+        raise TypeError(f"`{name}` must be an array of numbers, got {type_name(value)}")
+    expect_finite(name, array)
     return array
 
 
@@ -269,7 +273,8 @@ def _sequence_arrays(gates, xs, params, **initial_states):
                         f"(see cell_params), got {type_name(params)}")
     missing = [name for name in PARAM_NAMES if name not in params]
     if missing:
-        raise ValueError(f"`params` is missing {', '.join(missing)} (see cell_params)")
+        raise ValueError(f"`params` is missing {', '.join(missing)} (see cell_params); "
+                         f"expected the keys {', '.join(PARAM_NAMES)}")
     arrays = _weight_arrays(gates, *(params[name] for name in PARAM_NAMES))
     input_size, hidden_size = arrays[0].shape[1], arrays[1].shape[1]
     xs = _float64("xs", xs)

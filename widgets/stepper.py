@@ -19,11 +19,15 @@ from .figures_state import (
     check_view,
     current_token,
     heatmap_z,
+    sentence_html,
+    state_figure_static,
     state_heatmap,
+    state_summary,
     step_box,
     token_cells,
     unit_box,
 )
+from .static_html import open_at, static_form
 from .text_tracing import MAX_TOKENS, TextToTrace, cut_trace
 from .token_viewer import TokenViewer
 from .trace_data import Trace
@@ -81,6 +85,17 @@ class StateStepper(TokenViewer):
                 unit_box(self.unit, length)]
         self._paint_sentence()
         self.readout.value = self._readout_html()
+
+    def static_html(self) -> str:
+        """The static form (HTML, user text escaped): `state_figure_static` opened at the
+        current step, the sentence coloured by the current unit, the readout and
+        `state_summary`. Lessons 02_rnn_cell_anatomy and 03_training_and_bptt."""
+        figure = open_at(state_figure_static(self.trace, self.layer, self.direction),
+                         str(self.step))
+        sentence = sentence_html(self.trace, self.unit, self.layer, self.direction, self.step)
+        return static_form("StateStepper", self._step_note(), figure,
+                           state_summary(self.trace, self.layer, self.direction),
+                           sentence + self.readout.value + self.message.value)
 
     def _rebuild(self) -> None:
         """New trace: replace the whole heatmap and the sentence buttons, then draw step 0."""

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import torch
 
-from .arguments import expect_int, type_name
+from .arguments import expect_at_most, expect_int, type_name
+
+MAX_NUMBERS = 10**8
+"""The most numbers one batch may hold (400 MB of float32): larger requests get a clear error."""
 
 ADDING_BASELINE_MSE = 1.0 / 6.0
 """MSE of always predicting 1 on the adding problem: the variance of a sum of two independent
@@ -31,6 +34,7 @@ def adding_problem(
     """
     seq_len = expect_int("seq_len", seq_len, low=2)
     batch_size = expect_int("batch_size", batch_size, low=1)
+    expect_at_most("`batch_size` × `seq_len` × 2 channels", batch_size * seq_len * 2, MAX_NUMBERS)
     generator = _generator(generator)
     values = torch.rand(batch_size, seq_len, generator=generator)
     half = seq_len // 2
@@ -58,6 +62,7 @@ def latching(
     """
     seq_len = expect_int("seq_len", seq_len, low=1)
     batch_size = expect_int("batch_size", batch_size, low=1)
+    expect_at_most("`batch_size` × `seq_len`", batch_size * seq_len, MAX_NUMBERS)
     bits = torch.randint(0, 2, (batch_size,), generator=_generator(generator)).float()
     inputs = torch.zeros(batch_size, seq_len, 1)
     inputs[:, 0, 0] = 2.0 * bits - 1.0
@@ -80,6 +85,8 @@ def recall_first(
     seq_len = expect_int("seq_len", seq_len, low=1)
     batch_size = expect_int("batch_size", batch_size, low=1)
     num_symbols = expect_int("num_symbols", num_symbols, low=2)
+    expect_at_most("`batch_size` × `seq_len` × `num_symbols`", batch_size * seq_len * num_symbols,
+                   MAX_NUMBERS)
     symbols = torch.randint(
         0, num_symbols, (batch_size, seq_len), generator=_generator(generator))
     inputs = torch.nn.functional.one_hot(symbols, num_symbols).float()

@@ -13,11 +13,14 @@ from torch import nn
 
 from .arguments import expect_int, expect_type, type_name
 from .data_common import split_words
-from .trace_data import Trace
+from .trace_data import Trace, check_fields
 from .tracing import trace as trace_module
 
 MAX_TOKENS = 300
 """Widgets show at most this many tokens; longer inputs are cut with a note."""
+MAX_TOKENS_LIMIT = 1000
+"""The largest ``max_tokens`` a widget accepts: a heatmap and a row of token buttons longer
+than this would take seconds to draw and be unreadable."""
 TextToTrace = Callable[[str], "tuple[Trace, str]"]
 
 
@@ -41,7 +44,8 @@ def cut_trace(trace: Trace, max_tokens: int = MAX_TOKENS) -> tuple[Trace, str]:
     a note saying what was cut ("" if nothing). Backward states keep the values they had on
     the whole sequence."""
     expect_type("trace", trace, Trace, "a widgets.Trace (see widgets.trace)")
-    max_tokens = expect_int("max_tokens", max_tokens, 1)
+    check_fields(trace, "trace.")  # again: its arrays may have been changed in place since
+    max_tokens = _max_tokens(max_tokens)
     if len(trace) <= max_tokens:
         return trace, ""
 
@@ -79,7 +83,7 @@ def model_text_tracer(model: TextModel, vocab: Vocabulary,
     if not callable(tokenize):
         raise TypeError(f"`tokenize` must be callable, got {type_name(tokenize)}")
     unk_index = expect_int("unk_index", unk_index, 0)
-    max_tokens = expect_int("max_tokens", max_tokens, 1)
+    max_tokens = _max_tokens(max_tokens)
 
     def text_to_trace(text: str) -> tuple[Trace, str]:
         expect_type("text", text, str, "a string")
@@ -101,6 +105,14 @@ def model_text_tracer(model: TextModel, vocab: Vocabulary,
         return trace_module(model.rnn, inputs, labels), " ".join(notes)
 
     return text_to_trace
+
+
+def _max_tokens(max_tokens) -> int:
+    max_tokens = expect_int("max_tokens", max_tokens, 1)
+    if max_tokens > MAX_TOKENS_LIMIT:
+        raise ValueError(f"`max_tokens` must be at most {MAX_TOKENS_LIMIT} (a longer view is "
+                         f"slow to draw and unreadable), got {max_tokens}")
+    return max_tokens
 
 
 def _encode(vocab: Vocabulary, words: list[str], unk_index: int) -> list[int]:

@@ -10,15 +10,17 @@ from collections.abc import Callable
 
 import ipywidgets as ipw
 
+from .arguments import type_name
 from .figures_state import current_token
+from .static_html import StaticForm, step_note
 from .text_tracing import MAX_TOKENS, TextModel, TextToTrace, Vocabulary, model_text_tracer
 from .trace_data import Trace
 
 
-class TokenViewer(ipw.VBox):
+class TokenViewer(StaticForm, ipw.VBox):
     """A base class: subclasses set ``trace``, ``direction``, ``controls`` (a `StepControls`),
-    ``unit_picker`` and ``message``, and define ``_draw(step)`` (draw one step) and
-    ``_rebuild()`` (draw a new trace from scratch)."""
+    ``unit_picker`` and ``message``, and define ``_draw(step)`` (draw one step),
+    ``_rebuild()`` (draw a new trace from scratch) and ``static_html()`` (the static form)."""
 
     trace: Trace
     direction: int
@@ -55,6 +57,12 @@ class TokenViewer(ipw.VBox):
         """Index t of the token read at the current step (T-1-step going backward)."""
         return current_token(self.step, len(self.trace), self.direction)
 
+    def _step_note(self) -> str:
+        """The static form's note: the step, token and unit this copy shows (plain text)."""
+        t = self.current_token
+        return step_note(type(self).__name__, self.step, len(self.trace),
+                         f"token t = {t} '{self.trace.tokens[t]}', unit {self.unit}")
+
     def jump_to_token(self, t: int) -> None:
         """Step to the step at which this direction reads token ``t``."""
         self._go(current_token(t, len(self.trace), self.direction))
@@ -76,6 +84,9 @@ class TokenViewer(ipw.VBox):
 
     def _text_box_row(self, text_to_trace: TextToTrace | None) -> ipw.HBox | None:
         """The text box and its button, wired to `submit` (None without ``text_to_trace``)."""
+        if text_to_trace is not None and not callable(text_to_trace):
+            raise TypeError("`text_to_trace` must be a function text -> (Trace, note) or None, "
+                            f"got {type_name(text_to_trace)}")
         self._text_to_trace, self._traced_text = text_to_trace, None
         if text_to_trace is None:
             return None

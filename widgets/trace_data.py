@@ -8,9 +8,12 @@ both directions: ``hidden[l, 1, t]`` is the backward direction's state after it 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .arguments import expect_choice, expect_finite, expect_type, shape_str, type_name
 
 GATE_NAMES = {
     "rnn": (),
@@ -59,6 +62,9 @@ class Trace:
     hidden_terms: dict[str, np.ndarray] = field(default_factory=dict)
     nonlinearity: str | None = None
 
+    def __post_init__(self) -> None:
+        check_fields(self)
+
     @property
     def num_layers(self) -> int:
         return self.hidden.shape[0]
@@ -96,6 +102,71 @@ class Trace:
             f"num_directions={self.num_directions}, hidden_size={self.hidden_size}, "
             f"gates={list(self.gates)})"
         )
+
+
+def check_fields(trace: Trace, prefix: str = "") -> None:
+    """Raise a clear error unless ``trace``'s fields have the documented types and shapes and
+    hold finite numbers. ``prefix`` names the argument in messages ("trace." in widgets)."""
+    expect_choice(prefix + "kind", trace.kind, GATE_NAMES)
+    steps = _check_tokens(trace.tokens, prefix)
+    hidden = _array(prefix + "hidden", trace.hidden)
+    if hidden.ndim != 4 or hidden.shape[1] not in (1, 2) or hidden.shape[2] != steps \
+            or 0 in hidden.shape:
+        raise ValueError(f"`{prefix}hidden` must have shape (num_layers, num_directions (1 or "
+                         f"2), T = {steps}, hidden_size), got {shape_str(hidden.shape)}")
+    for name, (value, shape) in _expected_shapes(trace, prefix).items():
+        if value is None and name in ("cell", "c0"):
+            continue
+        if _array(prefix + name, value).shape != shape:
+            raise ValueError(f"`{prefix}{name}` must have shape {shape_str(shape)}, got "
+                             f"{shape_str(value.shape)}")
+        expect_finite(prefix + name, value)
+    inputs = _array(prefix + "inputs", trace.inputs)
+    if inputs.ndim != 2 or len(inputs) != steps:
+        raise ValueError(f"`{prefix}inputs` must have shape (T = {steps}, input_size), got "
+                         f"{shape_str(inputs.shape)}")
+    if trace.nonlinearity is not None:
+        expect_choice(prefix + "nonlinearity", trace.nonlinearity, ("tanh", "relu"))
+
+
+def _check_tokens(tokens, prefix: str) -> int:
+    """T = len(tokens), or a clear error unless ``tokens`` is a non-empty list of str."""
+    if isinstance(tokens, str) or not isinstance(tokens, Sequence):
+        raise TypeError(f"`{prefix}tokens` must be a list of str, got {type_name(tokens)}")
+    for token in tokens:
+        expect_type(prefix + "tokens[...]", token, str, "a str")
+    if not tokens:
+        raise ValueError(f"`{prefix}tokens` must hold at least one token, got none")
+    return len(tokens)
+
+
+def _expected_shapes(trace: Trace, prefix: str) -> dict[str, tuple]:
+    """name -> (array, the shape it must have) for every array of ``trace`` but ``inputs``;
+    also refuses gate names that ``trace.kind`` does not have."""
+    layers, directions, steps, size = trace.hidden.shape
+    unknown = set(_dict(prefix + "gates", trace.gates)) - set(GATE_NAMES[trace.kind])
+    if unknown:
+        raise ValueError(f"`{prefix}gates` must be named among {list(GATE_NAMES[trace.kind])} "
+                         f"for kind {trace.kind!r}, got unknown {sorted(map(str, unknown))}")
+    states = {"hidden": trace.hidden, "cell": trace.cell}
+    states.update({f"gates[{name!r}]": values for name, values in trace.gates.items()})
+    for field_name in ("input_terms", "hidden_terms"):
+        terms = _dict(prefix + field_name, getattr(trace, field_name))
+        states.update({f"{field_name}[{name!r}]": values for name, values in terms.items()})
+    shapes = {name: (value, trace.hidden.shape) for name, value in states.items()}
+    return shapes | {"output": (trace.output, (steps, directions * size)),
+                     "h0": (trace.h0, (layers, directions, size)),
+                     "c0": (trace.c0, (layers, directions, size))}
+
+
+def _array(name: str, value) -> np.ndarray:
+    expect_type(name, value, np.ndarray, "a numpy array")
+    return value
+
+
+def _dict(name: str, value) -> dict:
+    expect_type(name, value, dict, "a dict of name -> numpy array")
+    return value
 
 
 def _final_states(states: np.ndarray) -> np.ndarray:

@@ -16,12 +16,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from .arguments import type_name
+from .arguments import expect_at_most, expect_finite, type_name
 from .recurrence import recompute_layers
 from .trace_data import Trace
 
 KINDS = {nn.LSTM: "lstm", nn.GRU: "gru", nn.RNN: "rnn"}
 TOLERANCE = {torch.float32: 1e-5, torch.float64: 1e-10}
+MAX_NUMBERS = 2**24
+"""The most numbers one recorded array (num_layers × num_directions × T × hidden_size) may
+hold; a trace keeps about a dozen such arrays. Longer sequences get a clear error."""
 
 
 class TraceMismatchError(RuntimeError):
@@ -49,7 +52,12 @@ def trace(module: nn.Module, inputs: torch.Tensor, tokens: Sequence[str] | None 
     """
     kind = module_kind(module)
     dtype = module_dtype(module)
+    check_parameters(module)
     x = one_sequence(module, inputs, dtype)
+    directions = 2 if module.bidirectional else 1
+    expect_at_most(f"`inputs`' T = {x.shape[0]} steps × num_layers × num_directions × "
+                   "hidden_size", x.shape[0] * module.num_layers * directions *
+                   module.hidden_size, MAX_NUMBERS)
     tokens = token_labels(tokens, x.shape[0])
     h_init, c_init = _initial_states(module, kind, h0, dtype)
     with torch.no_grad():
@@ -83,6 +91,12 @@ def module_dtype(module: nn.Module) -> torch.dtype:
     return dtype
 
 
+def check_parameters(module: nn.Module) -> None:
+    """Raise ValueError naming the first parameter of ``module`` that holds NaN or inf."""
+    for name, parameter in module.named_parameters():
+        expect_finite(f"module.{name}", parameter)
+
+
 def one_sequence(module: nn.Module, inputs, dtype: torch.dtype) -> torch.Tensor:
     """`inputs` in any accepted layout -> (T, input_size) tensor of the module's dtype."""
     if isinstance(inputs, nn.utils.rnn.PackedSequence):
@@ -101,7 +115,7 @@ def one_sequence(module: nn.Module, inputs, dtype: torch.dtype) -> torch.Tensor:
         raise ValueError(f"`inputs` must have input_size = {module.input_size} features per "
                          f"step, got {x.shape[1]} (shape {tuple(inputs.shape)})")
     if not torch.isfinite(x).all():
-        raise ValueError("`inputs` contains NaN or inf values")
+        raise ValueError("`inputs` contains NaN or inf values; it must hold finite numbers")
     return x.detach().to(dtype=dtype, device=module.weight_ih_l0.device)
 
 
@@ -115,7 +129,8 @@ def _unbatch(module: nn.Module, inputs: torch.Tensor) -> torch.Tensor:
     if inputs.shape[batch_dim] != 1:
         layout = "(batch, T, input_size)" if module.batch_first else "(T, batch, input_size)"
         raise ValueError(f"`inputs` holds a batch of {inputs.shape[batch_dim]} sequences in "
-                         f"the layout {layout}; trace takes one sequence at a time")
+                         f"the layout {layout}; trace takes one sequence at a time: expected "
+                         "a batch of one")
     return inputs.select(batch_dim, 0)
 
 
@@ -127,7 +142,7 @@ def token_labels(tokens, length: int) -> list[str]:
         raise TypeError(f"`tokens` must be a list of strings, got {type_name(tokens)}")
     if len(tokens) != length:
         raise ValueError(f"`tokens` has {len(tokens)} entries but the sequence has "
-                         f"T = {length} steps")
+                         f"T = {length} steps; expected one token per step")
     return [str(t) for t in tokens]
 
 
@@ -154,6 +169,7 @@ def _state(module: nn.Module, value, name: str, dtype: torch.dtype) -> torch.Ten
         raise ValueError(f"`{name}` must have shape (num_layers * num_directions, hidden_size)"
                          f" = {shape}, or with a batch of one {(rows, 1, module.hidden_size)},"
                          f" got {tuple(value.shape)}")
+    expect_finite(name, value)
     return value.detach().reshape(shape).to(dtype=dtype, device=device)
 
 

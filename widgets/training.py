@@ -15,7 +15,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from .arguments import expect_int, type_name
+from .arguments import expect_int, expect_number, expect_type, type_name
+
+MAX_SEED = 2**32 - 1
+"""numpy's seeds stop here."""
+MAX_THREADS = 256
+"""More torch threads than this is a typo, not a machine (each thread costs memory)."""
 
 
 def set_seed(seed: int = 0, threads: int | None = 1) -> None:
@@ -24,12 +29,14 @@ def set_seed(seed: int = 0, threads: int | None = 1) -> None:
     ``threads``: torch's thread count (one thread is as fast as two for the course's small
     models, and results do not depend on how work was split); None leaves it unchanged.
     """
-    seed = expect_int("seed", seed, low=0)
+    seed = expect_int("seed", seed, low=0, high=MAX_SEED)
+    if threads is not None:
+        threads = expect_int("threads", threads, low=1, high=MAX_THREADS)
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
     if threads is not None:
-        torch.set_num_threads(expect_int("threads", threads, low=1))
+        torch.set_num_threads(threads)
 
 
 @dataclass
@@ -66,6 +73,7 @@ def fit(model: torch.nn.Module, batches, loss_fn: Callable, optimizer: torch.opt
         evaluate: called after every epoch (or tenth of the steps); its results are kept.
         progress: show a progress bar in a notebook.
     """
+    _check_parts(model, loss_fn, optimizer, clip)
     schedule = _schedule(batches, epochs, steps)
     bar = _ProgressBar(len(schedule), description) if progress else None
     history, start = History(), time.perf_counter()
@@ -88,7 +96,23 @@ def fit(model: torch.nn.Module, batches, loss_fn: Callable, optimizer: torch.opt
     return history
 
 
+def _check_parts(model, loss_fn, optimizer, clip) -> None:
+    expect_type("model", model, torch.nn.Module, "a torch.nn.Module")
+    if not callable(loss_fn):
+        raise TypeError("`loss_fn` must be callable, loss_fn(model_output, targets) -> scalar, "
+                        f"got {type_name(loss_fn)}")
+    if not all(callable(getattr(optimizer, name, None)) for name in ("zero_grad", "step")):
+        raise TypeError("`optimizer` must be a torch.optim.Optimizer (with zero_grad() and "
+                        f"step()), got {type_name(optimizer)}")
+    if clip is not None:
+        expect_number("clip", clip, low=0.0)
+
+
 def _step(model, batch, loss_fn, optimizer, clip) -> float:
+    if not (isinstance(batch, tuple | list) and len(batch) == 2):
+        size = f" of {len(batch)}" if isinstance(batch, tuple | list) else ""
+        raise TypeError("each batch of `batches` must be a pair (inputs, targets), got "
+                        f"{type_name(batch)}{size}")
     inputs, targets = batch
     optimizer.zero_grad()
     output = model(*inputs) if isinstance(inputs, tuple) else model(inputs)
@@ -123,6 +147,9 @@ def _schedule(batches, epochs, steps) -> _Schedule:
             raise TypeError("with `epochs` > 1, `batches` must be re-iterable (a list or a "
                             "DataLoader), not a one-shot iterator or generator")
         total = epochs * _length(batches)
+        if hasattr(batches, "__len__") and len(batches) == 0:
+            raise ValueError("`batches` is empty: it must hold at least one (inputs, targets) "
+                             "batch")
         return _Schedule([lambda: iter(batches)] * epochs, total)
     steps = expect_int("steps", steps, low=1)
     if not callable(batches):
@@ -159,7 +186,7 @@ class _ProgressBar:
         self.label = ipywidgets.Label(value=f"{description}: starting")
         self.description = description
         self.widget = ipywidgets.HBox([self.bar, self.label])
-        display(self.widget)
+        self.handle = display(self.widget, display_id=True)
 
     def update(self, done: int, loss: float) -> None:
         if self.widget is not None:
@@ -171,6 +198,7 @@ class _ProgressBar:
             self.bar.value = self.total
             self.bar.bar_style = "success"
             self.label.value = self.label.value.replace(": ", " done: ", 1) + f" ({seconds:.1f} s)"
+            self.handle.update(self.widget)  # the output's static form shows the end state
 
 
 def _in_notebook() -> bool:

@@ -27,7 +27,9 @@ class Vocab:
 
     def __init__(self, tokens: Sequence[str]):
         """``tokens``: the vocabulary in id order, starting with "<pad>", "<unk>"."""
-        tokens = list(tokens)
+        if isinstance(tokens, Iterable) and not isinstance(tokens, str | Sequence):
+            tokens = list(tokens)  # e.g. a generator
+        tokens = _one_token_list("tokens", tokens)
         if tokens[:2] != [PAD, UNK]:
             raise ValueError(f"`tokens` must start with {PAD!r}, {UNK!r}, got {tokens[:2]!r}")
         if len(set(tokens)) != len(tokens):
@@ -63,6 +65,9 @@ class Vocab:
         """Id list or 1-D tensor (length T) -> token list (length T)."""
         if isinstance(ids, torch.Tensor):
             ids = ids.tolist()
+        if isinstance(ids, str) or not isinstance(ids, Iterable):
+            raise TypeError("`ids` must be a list of int ids or a 1-D tensor, got "
+                            f"{type_name(ids)}")
         return [self.itos[expect_int("ids[...]", i, low=0, high=len(self) - 1)] for i in ids]
 
     def __repr__(self) -> str:
@@ -144,9 +149,8 @@ def _one_token_list(name: str, tokens: object) -> list[str]:
     return list(tokens)
 
 
-def _token_lists(token_lists: object) -> list[list[str]]:
-    """A list of token lists, each checked by `_one_token_list`."""
+def _token_lists(token_lists: object, name: str = "token_lists") -> list[list[str]]:
+    """A list of token lists, each checked by `_one_token_list`; ``name`` names the argument."""
     if isinstance(token_lists, str) or not isinstance(token_lists, Iterable):
-        raise TypeError("`token_lists` must be a list of token lists, "
-                        f"got {type_name(token_lists)}")
-    return [_one_token_list(f"token_lists[{i}]", tokens) for i, tokens in enumerate(token_lists)]
+        raise TypeError(f"`{name}` must be a list of token lists, got {type_name(token_lists)}")
+    return [_one_token_list(f"{name}[{i}]", tokens) for i, tokens in enumerate(token_lists)]
