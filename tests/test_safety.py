@@ -65,6 +65,7 @@ def readme_launch_commands(readme: str) -> list[list[str]]:
     (environment assignments before ``jupyter`` included); commands are split at && ; ||."""
     commands = []
     for block in re.findall(r"^```[^\n]*\n(.*?)^```", readme, re.S | re.M):
+        block = block.replace("\\\n", " ")  # a line continued with a backslash
         for part in re.split(r"&&|\|\||;|\n", block):
             words = shlex.split(part, comments=True)
             for i in range(len(words) - 1):

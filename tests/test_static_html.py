@@ -5,6 +5,9 @@ test_lesson_runs.py with static_pages.check_exported."""
 from __future__ import annotations
 
 import json
+import shlex
+import subprocess
+import sys
 from pathlib import Path
 
 import ipywidgets as ipw
@@ -229,3 +232,25 @@ def test_plotlyjs_is_inlined_once_into_the_first_figure_output():
     notebook.cells = notebook.cells[:1]
     page, _ = exporter.from_notebook_node(notebook)
     assert PLOTLYJS_BANNER not in page
+
+
+def readme_export_command() -> list[str]:
+    """The README's export command ("Read without a kernel"), as words."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Read without a kernel\n", 1)[1]
+    block = section.split("```bash\n", 1)[1].split("\n```", 1)[0]
+    return shlex.split(block.replace("\\\n", " "))
+
+
+@pytest.mark.slow
+def test_the_readmes_export_command_writes_a_page_with_static_forms(tmp_path):
+    words = readme_export_command()
+    assert words[:2] == ["jupyter", "nbconvert"]
+    words[words.index("--output-dir") + 1] = str(tmp_path)
+    words[-1] = "lessons/02_rnn_cell_anatomy.ipynb"
+    subprocess.run([sys.executable, "-m", "jupyter", *words[1:]], cwd=ROOT, check=True,
+                   capture_output=True, timeout=300)
+    page = (tmp_path / "02_rnn_cell_anatomy.html").read_text(encoding="utf-8")
+    assert page.count(PLOTLYJS_BANNER) == 1
+    assert page.count('class="rnn-static-form"') >= 3
+    assert "Loading widget" not in page and "Traceback" not in page
