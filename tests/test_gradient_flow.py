@@ -68,6 +68,9 @@ def test_gradient_flow_widget_step_slider_and_readout():
     assert f"‖∂L/∂c‖ = {lstm.cell_grad[1]:.2e}" in readout
     assert f"saliency ‖∂L/∂x‖ = {lstm.input_grad[1]:.2e}" in readout
     assert "RNN: the gradient at the first token" in widget.summary.value
+    widget.token_slider.value = len(TOKENS) - 1   # the last c_k feeds no later step
+    assert lstm.cell_grad[-1] == 0
+    assert "‖∂L/∂c‖: none (no later step reads the last c_k)" in widget.readout.value
 
 
 def test_relative_checkbox_divides_each_curve_by_its_maximum():

@@ -113,6 +113,8 @@ def step_text(traces: Sequence[GradientTrace], step: int) -> str:
     parts = [f"token k = {step} · '{traces[0].tokens[step]}'"]
     for g in traces:
         cell = "" if g.cell_grad is None else f", ‖∂L/∂c‖ = {g.cell_grad[step]:.2e}"
+        if g.cell_grad is not None and step == len(g) - 1:  # c_k reaches L only via c_{k+1}
+            cell = ", ‖∂L/∂c‖: none (no later step reads the last c_k)"
         parts.append(f"  {g.label}: ‖∂L/∂h‖ = {g.hidden_grad[step]:.2e}{cell}, "
                      f"saliency ‖∂L/∂x‖ = {g.input_grad[step]:.2e}")
     return "\n".join(parts)
