@@ -143,10 +143,13 @@ def test_copy_course_copies_what_git_does_not_ignore(tmp_path):
 
 
 def fake_venv(tmp_path: Path) -> Path:
-    """A folder laid out like a venv whose tools are this interpreter's."""
-    (tmp_path / "venv" / "bin").mkdir(parents=True)
-    (tmp_path / "venv" / "bin" / "python").symlink_to(sys.executable)
-    (tmp_path / "venv" / "bin" / "jupyter").symlink_to(shutil.which("jupyter"))
+    """A folder laid out like a venv whose tools run this interpreter's (scripts, not symbolic
+    links: a link to a venv's python outside its venv would start the base Python instead)."""
+    bin_dir = tmp_path / "venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    for name, target in (("python", sys.executable), ("jupyter", shutil.which("jupyter"))):
+        (bin_dir / name).write_text(f'#!/bin/sh\nexec "{target}" "$@"\n')
+        (bin_dir / name).chmod(0o755)
     return tmp_path / "venv"
 
 
