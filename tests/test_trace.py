@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from widgets.trace_data import GATE_NAMES
-from widgets.tracing import TraceMismatchError, trace
+from widgets.tracing import TraceMismatchError, runs_as_torch_functional, trace
 
 INPUT_SIZE, HIDDEN_SIZE, T = 3, 4, 6
 KINDS = [("rnn", dict(nonlinearity="tanh")), ("rnn", dict(nonlinearity="relu")),
@@ -167,6 +167,29 @@ def test_a_module_whose_forward_differs_is_refused():
     module = Shifted(INPUT_SIZE, HIDDEN_SIZE)
     with pytest.raises(TraceMismatchError, match="output differs"):
         trace(module, torch.randn(T, INPUT_SIZE))
+
+
+def test_a_forward_hook_that_changes_the_output_is_refused():
+    torch.manual_seed(0)
+    module = nn.GRU(INPUT_SIZE, HIDDEN_SIZE)
+    module.register_forward_hook(lambda mod, args, out: (out[0] * 2, out[1]))
+    assert not runs_as_torch_functional(module)
+    with pytest.raises(TraceMismatchError, match="output differs"):
+        trace(module, torch.randn(T, INPUT_SIZE))
+
+
+def test_only_plain_modules_skip_calling_the_module():
+    class Same(nn.RNN):
+        pass
+
+    torch.manual_seed(0)
+    plain, hooked = nn.LSTM(INPUT_SIZE, HIDDEN_SIZE), nn.LSTM(INPUT_SIZE, HIDDEN_SIZE)
+    hooked.register_forward_pre_hook(lambda mod, args: None)
+    assert runs_as_torch_functional(plain)
+    assert not runs_as_torch_functional(hooked) and not runs_as_torch_functional(Same(3, 4))
+    x = torch.randn(T, INPUT_SIZE)
+    hooked.load_state_dict(plain.state_dict())
+    np.testing.assert_array_equal(trace(plain, x).output, trace(hooked, x).output)
 
 
 def test_h_n_layout_is_torchs():

@@ -36,10 +36,10 @@ class Layers(NamedTuple):
     torch_hidden_pairs: list  # (name, recomputed h (T, H), torch's h (T, H)) below the top
 
 
-def recompute_layers(module, kind, x, h_init, c_init, output) -> Layers:
-    """Recompute every layer and direction; ``x`` (T, input_size), ``h_init`` (L * D, H)."""
+def recompute_layers(module, kind, x, h_init, c_init, torch_outputs) -> Layers:
+    """Recompute every layer and direction; ``x`` (T, input_size), ``h_init`` (L * D, H),
+    ``torch_outputs`` every layer's output from torch (T, D * H), see `torch_layers`."""
     num_directions = 2 if module.bidirectional else 1
-    torch_outputs = _torch_layer_outputs(module, kind, x, h_init, c_init, output)
     rows = module.num_layers * num_directions
     width = len(GATE_NAMES[kind] or ("h",)) * module.hidden_size
     x_term = x.new_empty(rows, x.shape[0], width)
@@ -75,12 +75,13 @@ def _affine(inputs, weight, bias, out: torch.Tensor) -> None:
         torch.addmm(bias, inputs, weight.T, out=out)
 
 
-def _torch_layer_outputs(module, kind, x, h_init, c_init, output) -> list[torch.Tensor]:
-    """Every layer's output (T, D * H): torch's own loop for the layers below the top, the
-    module's output for the top layer."""
+def torch_layers(module, kind, x, h_init, c_init, num_layers: int):
+    """torch's own loop (the functional form the module's forward calls) over the first
+    ``num_layers`` layers: a list of each layer's output (T, D * H), and the final h_t (and
+    c_t for an LSTM) of those layers, (num_layers * D, H) each (c: None unless LSTM)."""
     num_directions = 2 if module.bidirectional else 1
-    outputs, layer_input = [], x
-    for layer in range(module.num_layers - 1):
+    outputs, finals, cells, layer_input = [], [], [], x
+    for layer in range(num_layers):
         rows = slice(layer * num_directions, (layer + 1) * num_directions)
         hx = h_init[rows].unsqueeze(1)
         if kind == "lstm":
@@ -92,8 +93,11 @@ def _torch_layer_outputs(module, kind, x, h_init, c_init, output) -> list[torch.
                      module.bidirectional, False)
         layer_input = result[0].squeeze(1)
         outputs.append(layer_input)
-    outputs.append(output)
-    return outputs
+        finals.append(result[1].squeeze(1))
+        cells.append(result[2].squeeze(1) if kind == "lstm" else None)
+    h_n = torch.cat(finals) if finals else None
+    c_n = torch.cat(cells) if finals and kind == "lstm" else None
+    return outputs, h_n, c_n
 
 
 def _weights(module, layer: int, direction: int):

@@ -4,8 +4,10 @@ it is used; lessons 02-07 step through its output with the widgets).
 The recurrence is recomputed from the module's own parameters: torch runs the layers (its loop
 is fast), then every gate of every step is one vectorized expression of x_t and h_{t-1}, and
 only the LSTM's c_t = f_t * c_{t-1} + i_t * g_t needs a loop over time. The recomputed h_t, c_t
-and the final states are checked against what the module itself returns; a trace that does not
-match raises `TraceMismatchError` instead of being returned.
+and the final states are checked against torch's; a trace that does not match raises
+`TraceMismatchError` instead of being returned. For a plain nn.RNN/LSTM/GRU, torch's loop is
+exactly what the module's forward runs, so it runs once; a subclass, or a module with hooks or
+parametrizations, is called itself and checked against its own output.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import torch
 from torch import nn
 
 from .arguments import expect_at_most, expect_finite, type_name
-from .recurrence import recompute_layers
+from .recurrence import recompute_layers, torch_layers
 from .trace_data import Trace
 
 KINDS = {nn.LSTM: "lstm", nn.GRU: "gru", nn.RNN: "rnn"}
@@ -61,11 +63,28 @@ def trace(module: nn.Module, inputs: torch.Tensor, tokens: Sequence[str] | None 
     tokens = token_labels(tokens, x.shape[0])
     h_init, c_init = _initial_states(module, kind, h0, dtype)
     with torch.no_grad():
-        output, h_n, c_n = _module_forward(module, kind, x, h_init, c_init)
-        layers = recompute_layers(module, kind, x, h_init, c_init, output)
+        if runs_as_torch_functional(module):
+            outputs, h_n, c_n = torch_layers(module, kind, x, h_init, c_init, module.num_layers)
+            output = outputs[-1]
+        else:
+            output, h_n, c_n = _module_forward(module, kind, x, h_init, c_init)
+            outputs = torch_layers(module, kind, x, h_init, c_init, module.num_layers - 1)[0]
+            outputs.append(output)
+        layers = recompute_layers(module, kind, x, h_init, c_init, outputs)
     result = _assemble(module, kind, tokens, x, h_init, c_init, layers)
     _check(result, output, h_n, c_n, layers, TOLERANCE[dtype])
     return result
+
+
+def runs_as_torch_functional(module: nn.Module) -> bool:
+    """True for a plain ``nn.RNN``/``LSTM``/``GRU`` (not a subclass, no hooks, no
+    parametrizations): its forward is exactly torch's functional loop over its layers, so
+    `trace` runs that loop once instead of calling the module and then the loop again."""
+    hooks = (module._forward_hooks, module._forward_pre_hooks,
+             nn.modules.module._global_forward_hooks,
+             nn.modules.module._global_forward_pre_hooks)
+    return (type(module) in KINDS and not any(hooks)
+            and not nn.utils.parametrize.is_parametrized(module))
 
 
 def module_kind(module: nn.Module) -> str:
