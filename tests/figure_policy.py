@@ -17,20 +17,22 @@ from typing import Any
 import plotly.colors as pcolors
 
 SAFE_SCALES = ("RdBu", "PuOr", "Cividis", "Viridis")
-_SAFE_COLOURS = {}
-for _name in SAFE_SCALES:
-    for _suffix in ("", "_r"):
-        _colours = tuple(c.lower().replace(" ", "")
-                         for _, c in pcolors.get_colorscale(_name + _suffix))
-        _SAFE_COLOURS[_colours] = _name + _suffix
+
+
+def _colours(colorscale: Any) -> tuple[str, ...]:
+    """A plotly colour scale (a name or [[position, colour], ...]) as normalised colours."""
+    if isinstance(colorscale, str):
+        colorscale = pcolors.get_colorscale(colorscale)
+    return tuple(str(c).lower().replace(" ", "") for _, c in colorscale)
+
+
+_SAFE_COLOURS = {_colours(name + suffix): name + suffix
+                 for name in SAFE_SCALES for suffix in ("", "_r")}
 
 
 def scale_name(colorscale: Any) -> str | None:
     """The safe scale a plotly colour scale (a name or [[position, colour], ...]) is, or None."""
-    if isinstance(colorscale, str):
-        colorscale = pcolors.get_colorscale(colorscale)
-    colours = tuple(str(c).lower().replace(" ", "") for _, c in colorscale)
-    return _SAFE_COLOURS.get(colours)
+    return _SAFE_COLOURS.get(_colours(colorscale))
 
 
 def _scales(fig: dict) -> list[tuple[str, Any]]:

@@ -32,10 +32,10 @@ def is_loopback(address) -> bool:
 def is_local_host(host) -> bool:
     """True for a host name or address that cannot leave this machine: None/'' (a wildcard),
     'localhost', loopback addresses and this machine's own name."""
-    if host in (None, "", b"") or host in _LOCAL_NAMES:
-        return True
     if isinstance(host, bytes):
         host = host.decode(errors="replace")
+    if host in (None, "") or host in _LOCAL_NAMES:
+        return True
     try:
         return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
     except ValueError:

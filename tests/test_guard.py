@@ -81,7 +81,6 @@ def test_guard_runs_in_kernels():
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import urllib.request\nurllib.request.urlopen('http://192.0.2.1:9/', timeout=1)")])
     client = NotebookClient(notebook, timeout=60, kernel_name="python3")
-    attempts = []
 
     def run():
         with pytest.raises(CellExecutionError, match="network guard"):

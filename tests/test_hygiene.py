@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 
 from notebook_tools import clean, notebook_problems
+from readme_blocks import readme_block
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "lessons").glob("**/*.ipynb"))
@@ -58,12 +59,6 @@ def test_every_dependency_has_a_lower_bound_and_a_reason():
     for requirement in requirements:
         assert ">=" in requirement and "==" not in requirement, requirement
         assert "#" in lines[requirement], f"{requirement} has no reason comment"
-
-
-def readme_block(heading: str) -> str:
-    """The first fenced bash block after the README heading ``## {heading}``."""
-    section = (ROOT / "README.md").read_text(encoding="utf-8").split(f"\n## {heading}\n", 1)[1]
-    return section.split("```bash\n", 1)[1].split("\n```", 1)[0].strip()
 
 
 def test_ci_runs_the_readme_test_command_offline():

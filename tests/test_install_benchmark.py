@@ -4,7 +4,6 @@ disk, pip's report, the rows, the venv check, and its pip commands against the R
 
 import importlib.util
 import os
-import re
 import shlex
 import shutil
 import sys
@@ -12,6 +11,8 @@ from collections import namedtuple
 from pathlib import Path
 
 import pytest
+
+from readme_blocks import readme_block
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = importlib.util.spec_from_file_location("install_rows",
@@ -25,11 +26,7 @@ MIB = 2**20
 
 def readme_command(section: str) -> list[list[str]]:
     """The one bash block under the README's ``## section``, split at ``&&`` into argv lists."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    body = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```bash\n(.*?)\n```", body, re.DOTALL)
-    assert len(blocks) == 1, f"expected one bash block under ## {section}, found {len(blocks)}"
-    return [shlex.split(part) for part in blocks[0].split("&&")]
+    return [shlex.split(part) for part in readme_block(section).split("&&")]
 
 
 def test_learner_install_and_launch_are_the_readme_start_command():

@@ -16,13 +16,12 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from static_pages import check_exported
+from static_pages import WIDGET_VIEW, check_exported
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 COPIED = ("lessons", "widgets", "data", "pyproject.toml")
 TIMING = re.compile(r"\d+(?:\.\d+)?\s?(?:s|ms|seconds)\b")
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 FIGURE_CHECK = """\
 from ipywidgets.widgets.widget import _instances
 from plotly.basewidget import BaseFigureWidget

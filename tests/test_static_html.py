@@ -38,6 +38,7 @@ from widgets.stepper import StateStepper
 from widgets.tracing import trace
 from widgets.vocab import Vocab
 
+from readme_blocks import readme_block
 from static_pages import PLOTLYJS_BANNER, WIDGET_VIEW, figures
 
 torch.set_num_threads(1)
@@ -234,17 +235,9 @@ def test_plotlyjs_is_inlined_once_into_the_first_figure_output():
     assert PLOTLYJS_BANNER not in page
 
 
-def readme_export_command() -> list[str]:
-    """The README's export command ("Read without a kernel"), as words."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n## Read without a kernel\n", 1)[1]
-    block = section.split("```bash\n", 1)[1].split("\n```", 1)[0]
-    return shlex.split(block.replace("\\\n", " "))
-
-
 @pytest.mark.slow
 def test_the_readmes_export_command_writes_a_page_with_static_forms(tmp_path):
-    words = readme_export_command()
+    words = shlex.split(readme_block("Read without a kernel"))
     assert words[:2] == ["jupyter", "nbconvert"]
     words[words.index("--output-dir") + 1] = str(tmp_path)
     words[-1] = "lessons/02_rnn_cell_anatomy.ipynb"

@@ -56,7 +56,7 @@ def expect_finite(name: str, values: Any) -> None:
 
     A finite sum proves every entry finite (NaN and inf survive a sum), in one pass without a
     boolean copy; only a non-finite sum (or an overflowing one) pays for the entry-wise check."""
-    if _finite_sum(values):
+    if finite_sum(values):
         return
     if hasattr(values, "detach"):
         finite = values.detach().isfinite().cpu().numpy()
@@ -70,7 +70,9 @@ def expect_finite(name: str, values: Any) -> None:
                          f"{np.size(finite)} entries{first}")
 
 
-def _finite_sum(values: Any) -> bool:
+def finite_sum(values: Any) -> bool:
+    """True if the sum of a numpy array or torch tensor is finite, which proves every entry
+    finite; False can also mean an overflowing sum (then check entry by entry)."""
     if hasattr(values, "detach"):
         total = values.detach().sum()
         return bool(total.isfinite()) if total.is_floating_point() else True

@@ -94,10 +94,9 @@ def torch_layers(module, kind, x, h_init, c_init, num_layers: int):
         layer_input = result[0].squeeze(1)
         outputs.append(layer_input)
         finals.append(result[1].squeeze(1))
-        cells.append(result[2].squeeze(1) if kind == "lstm" else None)
-    h_n = torch.cat(finals) if finals else None
-    c_n = torch.cat(cells) if finals and kind == "lstm" else None
-    return outputs, h_n, c_n
+        if kind == "lstm":
+            cells.append(result[2].squeeze(1))
+    return outputs, torch.cat(finals) if finals else None, torch.cat(cells) if cells else None
 
 
 def _weights(module, layer: int, direction: int):

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .arguments import expect_at_most, expect_finite, type_name
+from .arguments import expect_at_most, expect_finite, finite_sum, type_name
 from .recurrence import recompute_layers, torch_layers
 from .trace_data import Trace
 
@@ -133,7 +133,7 @@ def one_sequence(module: nn.Module, inputs, dtype: torch.dtype) -> torch.Tensor:
     if x.shape[1] != module.input_size:
         raise ValueError(f"`inputs` must have input_size = {module.input_size} features per "
                          f"step, got {x.shape[1]} (shape {tuple(inputs.shape)})")
-    if not torch.isfinite(x.sum()) and not torch.isfinite(x).all():  # a finite sum: all are
+    if not finite_sum(x) and not torch.isfinite(x).all():
         raise ValueError("`inputs` contains NaN or inf values; it must hold finite numbers")
     return x.detach().to(dtype=dtype, device=module.weight_ih_l0.device)
 
