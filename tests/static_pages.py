@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 from nbconvert import HTMLExporter
 
-from widgets.static_html import FIGURE_CLASS, inline_plotlyjs
+from widgets.views.static import FIGURE_CLASS, inline_plotlyjs
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 JSON_SCRIPT = re.compile(r'<script(?=[^>]*type="application/json")[^>]*id="(rnn-fig-[^"]+)-json"'

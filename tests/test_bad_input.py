@@ -26,8 +26,10 @@ import torch
 from torch import nn
 
 import widgets
-from widgets import data_agreement, data_negation, data_topics
-from widgets.quiz_bank import BankError, load_bank, questions_for
+from widgets.data.generators import agreement as data_agreement
+from widgets.data.generators import negation as data_negation
+from widgets.data.generators import topics as data_topics
+from widgets.quizzes.bank import BankError, load_bank, questions_for
 
 TYPE, SHAPE, EMPTY, BIG, NAN, UNKNOWN = (
     "wrong-type", "wrong-shape", "empty", "oversized", "nan", "unknown")
@@ -276,9 +278,9 @@ ROWS: list[Row] = [
     Row("parameter_count", TYPE, "model-text", lambda f: W.parameter_count("lstm"), TypeError,
         "model", r"`model` must be a torch.nn.Module, got str"),
     Row("make_batches", TYPE, "data-list", lambda f: W.make_batches([TOKENS], f.vocab),
-        TypeError, "data", r"`data` must be a widgets.datasets.TokenData, got list"),
+        TypeError, "data", r"`data` must be a widgets.TokenData, got list"),
     Row("make_batches", TYPE, "vocab-dict", lambda f: W.make_batches(f.data, {"good": 2}),
-        TypeError, "vocab", r"`vocab` must be a widgets.datasets.Vocab, got dict"),
+        TypeError, "vocab", r"`vocab` must be a widgets.Vocab, got dict"),
     Row("make_batches", EMPTY, "no-examples",
         lambda f: W.make_batches(W.TokenData([], [], ("a", "b")), f.vocab), ValueError, "data",
         r"`data` must hold at least one example"),

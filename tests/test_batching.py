@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from widgets.batching import accuracy, make_batches, parameter_count, predict
-from widgets.datasets import TokenData, Vocab, load_negation
+from widgets.data.batching import accuracy, make_batches, parameter_count, predict
+from widgets.data.loaders import TokenData, Vocab, load_negation
 from widgets.models import BagOfEmbeddings, RecurrentClassifier
 
 
@@ -45,7 +45,7 @@ def test_parameter_count():
 
 
 def test_errors():
-    with pytest.raises(TypeError, match="`data` must be a widgets.datasets.TokenData"):
+    with pytest.raises(TypeError, match="`data` must be a widgets.TokenData"):
         make_batches([["a"]], Vocab.build([["a"]]))
     with pytest.raises(ValueError, match="`batch_size`"):
         make_batches(small_data(), Vocab.build(small_data().tokens), batch_size=0)

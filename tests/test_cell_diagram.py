@@ -9,9 +9,9 @@ import pytest
 import torch
 from torch import nn
 
-from widgets.cell_diagram import cell_svg, colour, gru_cell_svg, lstm_cell_svg
-from widgets.gate_equations import unit_step
-from widgets.tracing import trace
+from widgets.figures.cell_diagram import cell_svg, colour, gru_cell_svg, lstm_cell_svg
+from widgets.figures.equations import unit_step
+from widgets.tracing.record import trace
 
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["alice", "and", SCRIPT, "tom", "are"]

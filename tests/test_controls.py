@@ -2,7 +2,7 @@
 
 import pytest
 
-from widgets.controls import MAX_LABEL, StepControls
+from widgets.views.controls import MAX_LABEL, StepControls
 
 TOKENS = ["the", "film", "was", "not", "<script>alert(1)</script>", "good"]
 

@@ -6,9 +6,12 @@ import re
 
 import pytest
 
-from widgets import data_agreement, data_negation, data_topics, make_data
-from widgets.data_common import count_rows
-from widgets.datasets import (
+from widgets.data import make_data
+from widgets.data.generators import agreement as data_agreement
+from widgets.data.generators import negation as data_negation
+from widgets.data.generators import topics as data_topics
+from widgets.data.generators.common import count_rows
+from widgets.data.loaders import (
     DATA_DIR,
     bag_cap,
     load_ag_news_csv,
@@ -69,7 +72,7 @@ def test_readme_states_each_files_rows_bytes_license_and_command(built):
         assert int(stated.group(2)) == len(text.encode("utf-8"))
     assert readme.count("License: CC0 1.0") == len(make_data.DATA_SETS) + 1  # + experiments
     assert "MIT" not in readme
-    assert "python -m widgets.make_data --check" in readme
+    assert "python -m widgets.data.make_data --check" in readme
     for module in (data_negation, data_agreement, data_topics):
         assert f"seed {module.SEED}" in readme
 

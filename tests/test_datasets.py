@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from widgets.datasets import (
+from widgets.data.loaders import (
     DATA_DIR,
     PAD_ID,
     UNK_ID,
@@ -46,7 +46,7 @@ def test_loaders_find_data_relative_to_the_package():
 def test_loaders_reject_a_bad_split_and_name_a_missing_file(loader, tmp_path):
     with pytest.raises(ValueError, match=r"`split` must be one of 'train', 'test', got 'dev'"):
         loader("dev")
-    with pytest.raises(FileNotFoundError, match=r"not found at .*python -m widgets.make_data"):
+    with pytest.raises(FileNotFoundError, match=r"not found at .*python -m widgets.data.make_data"):
         loader("train", data_dir=tmp_path)
     with pytest.raises(TypeError, match="`data_dir` must be a folder path"):
         loader("train", data_dir=3)

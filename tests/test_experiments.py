@@ -54,5 +54,7 @@ def test_errors(tmp_path):
         experiments.latching_vs_distance(models=["transformer"])
     with pytest.raises(FileNotFoundError, match="python -m widgets.experiments latching"):
         load_results(tmp_path / "missing.json")
-    with pytest.raises(ValueError, match="no result for model='gru' at distance=7"):
+    with pytest.raises(ValueError, match=r"`model` must be one of \[\], got 'gru'"):
         mean_accuracy({"results": []}, "gru", 7)
+    with pytest.raises(ValueError, match=r"`distance` must be one of \[5, 10, .*got 7"):
+        mean_accuracy(load_results(), "gru", 7)

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from widgets.progress import FILE_NAME, ProgressWarning, load_progress, record_answer
+from widgets.quizzes.store import FILE_NAME, ProgressWarning, load_progress, record_answer
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = ROOT / "lessons" / "08_capstone_text_classification.ipynb"
@@ -44,7 +44,7 @@ def killed_writer(path: Path, crash: str) -> subprocess.CompletedProcess:
     to lesson 05 and is killed (SIGKILL: no clean-up runs) at the point ``crash`` sets up."""
     code = textwrap.dedent("""
         import os, signal, sys
-        from widgets import progress
+        from widgets.quizzes import store as progress
     """) + textwrap.dedent(crash) + textwrap.dedent(f"""
         progress.record_answer("05_lstm_gates", "post", "q1", ["an answer"], True, total=3,
                                path={str(path)!r})

@@ -8,18 +8,18 @@ import torch
 from torch import nn
 
 from widgets.experiments import load_results
-from widgets.figures_gates import gate_heatmaps, gates_figure_static
-from widgets.figures_gradients import (
+from widgets.figures.gates import gate_heatmaps, gates_figure_static
+from widgets.figures.gradients import (
     decay_figure,
     decay_figure_static,
     gradient_figure,
     gradient_figure_static,
 )
-from widgets.figures_layers import layer_grid_figure, layer_grid_static
-from widgets.figures_state import state_figure_static, state_heatmap
-from widgets.gradients import decay_with_distance, gradient_flow
-from widgets.tracing import trace
-from widgets.vanishing_gradients import latching_figure
+from widgets.figures.latching import latching_figure
+from widgets.figures.layers import layer_grid_figure, layer_grid_static
+from widgets.figures.state import state_figure_static, state_heatmap
+from widgets.tracing.gradients import decay_with_distance, gradient_flow
+from widgets.tracing.record import trace
 
 from figure_policy import figure_problems, scale_name
 

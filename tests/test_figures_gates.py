@@ -9,14 +9,14 @@ import pytest
 import torch
 from torch import nn
 
-from widgets.figures_gates import (
+from widgets.figures.gates import (
     PANELS,
     gate_heatmaps,
     gate_view,
     gates_figure_static,
     gates_summary,
 )
-from widgets.tracing import trace
+from widgets.tracing.record import trace
 
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["alice", "and", SCRIPT, "tom", "are", "."]

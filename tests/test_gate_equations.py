@@ -7,14 +7,14 @@ import pytest
 import torch
 from torch import nn
 
-from widgets.gate_equations import (
+from widgets.figures.equations import (
     equation_lines,
     equations_html,
     number,
     operand,
     unit_step,
 )
-from widgets.tracing import trace
+from widgets.tracing.record import trace
 
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["alice", "and", SCRIPT, "tom", "are"]

@@ -7,10 +7,10 @@ import pytest
 import torch
 from torch import nn
 
-from widgets.cell_diagram import cell_svg
-from widgets.gate_equations import equations_html, unit_step
-from widgets.gate_viewer import GateViewer
-from widgets.tracing import trace
+from widgets.figures.cell_diagram import cell_svg
+from widgets.figures.equations import equations_html, unit_step
+from widgets.tracing.record import trace
+from widgets.views.gate_viewer import GateViewer
 
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["alice", "and", SCRIPT, "tom", "are", "."]

@@ -6,7 +6,8 @@ import pytest
 import torch
 from torch import nn
 
-from widgets.figures_gradients import (
+from widgets.data.vocab import Vocab
+from widgets.figures.gradients import (
     SYMBOLS,
     decay_figure,
     decay_summary,
@@ -15,9 +16,8 @@ from widgets.figures_gradients import (
     gradient_summary,
     log_values,
 )
-from widgets.gradient_flow import DecayDemo, GradientFlow, decay_demo_static
-from widgets.gradients import decay_with_distance, gradient_flow
-from widgets.vocab import Vocab
+from widgets.tracing.gradients import decay_with_distance, gradient_flow
+from widgets.views.gradient_flow import DecayDemo, GradientFlow, decay_demo_static
 
 torch.set_num_threads(1)
 TOKENS = ["the", "<b>film</b>", "was", "not", "good"]

@@ -1,5 +1,6 @@
-"""`widgets.gradients` against independent computations: numpy BPTT, finite differences through
-the numpy reference cells, and a per-layer torch cell loop with zero probes on the states."""
+"""`widgets.tracing.gradients` against independent computations: numpy BPTT, finite
+differences through the numpy reference cells, and a per-layer torch cell loop with zero probes
+on the states."""
 
 import math
 
@@ -9,13 +10,13 @@ import torch
 from torch import nn
 
 from widgets.bptt import rnn_backward
-from widgets.gradients import (
+from widgets.initialization import scale_recurrent_weights, set_forget_bias, spectral_radius
+from widgets.reference import cell_params, gru_step, lstm_step, rnn_step
+from widgets.tracing.gradients import (
     DecayCurve,
     decay_with_distance,
     gradient_flow,
 )
-from widgets.initialization import scale_recurrent_weights, set_forget_bias, spectral_radius
-from widgets.reference import cell_params, gru_step, lstm_step, rnn_step
 
 torch.set_num_threads(1)
 INPUT_SIZE, HIDDEN_SIZE, T = 3, 4, 6

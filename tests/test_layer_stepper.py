@@ -7,8 +7,10 @@ import pytest
 import torch
 from torch import nn
 
-from widgets.figures_layers import layer_grid_figure, layer_grid_static, panel_axes
-from widgets.layer_stepper import (
+from widgets.figures.layers import layer_grid_figure, layer_grid_static, panel_axes
+from widgets.tracing.record import trace
+from widgets.tracing.trace_data import Trace
+from widgets.views.layer_stepper import (
     MAX_TOKENS,
     LayerStepper,
     h_n_order_html,
@@ -16,8 +18,6 @@ from widgets.layer_stepper import (
     layer_summary,
     step_labels,
 )
-from widgets.trace_data import Trace
-from widgets.tracing import trace
 
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["a", SCRIPT, "b", "c", "d"]

@@ -11,22 +11,21 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from widgets import progress
-from widgets.progress import (
+from widgets.paths import REPO_ROOT
+from widgets.quizzes import store as progress
+from widgets.quizzes.bank import LESSONS
+from widgets.quizzes.progress import progress_widget, summary_html
+from widgets.quizzes.store import (
     ENV_VAR,
     FILE_NAME,
-    REPO_ROOT,
     ProgressWarning,
     load_progress,
     progress_path,
     progress_summary,
-    progress_widget,
     quiz_score,
     record_answer,
-    summary_html,
 )
-from widgets.quiz_bank import LESSONS
-from widgets.quiz_widget import Quiz
+from widgets.quizzes.widget import Quiz
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import warnings
 
 import pytest
 
-from widgets.progress import ProgressWarning
-from widgets.quiz_bank import load_bank, questions_for
-from widgets.quiz_grading import grade, parse_number
-from widgets.quiz_widget import Quiz, quiz, quiz_html
+from widgets.quizzes.bank import load_bank, questions_for
+from widgets.quizzes.grading import grade, parse_number
+from widgets.quizzes.store import ProgressWarning
+from widgets.quizzes.widget import Quiz, quiz, quiz_html
 
 
 def single(qid="q-single"):

@@ -12,7 +12,7 @@ import pytest
 import torch
 from torch import nn
 
-from widgets.quiz_bank import (
+from widgets.quizzes.bank import (
     LESSONS,
     QUIZ_DIR,
     BankError,
@@ -22,7 +22,7 @@ from widgets.quiz_bank import (
     questions_for,
     validate_bank,
 )
-from widgets.quiz_grading import grade
+from widgets.quizzes.grading import grade
 
 
 def test_schema_is_a_valid_draft_2020_12_schema():

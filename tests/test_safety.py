@@ -35,8 +35,8 @@ import torch
 from IPython.core.inputtransformer2 import TransformerManager
 
 import widgets
-from widgets.quiz_bank import BankError
-from widgets.quiz_widget import Quiz
+from widgets.quizzes.bank import BankError
+from widgets.quizzes.widget import Quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}

@@ -19,13 +19,16 @@ from IPython.core.formatters import DisplayFormatter
 from nbconvert import HTMLExporter
 from torch import nn
 
-from widgets.controls import StepControls
-from widgets.gate_viewer import GateViewer
-from widgets.gradient_flow import DecayDemo, GradientFlow
-from widgets.layer_stepper import LayerStepper
-from widgets.progress import progress_widget, record_answer
-from widgets.quiz_widget import quiz
-from widgets.static_html import (
+from widgets.data.vocab import Vocab
+from widgets.quizzes.progress import progress_widget
+from widgets.quizzes.store import record_answer
+from widgets.quizzes.widget import quiz
+from widgets.tracing.record import trace
+from widgets.views.controls import StepControls
+from widgets.views.gate_viewer import GateViewer
+from widgets.views.gradient_flow import DecayDemo, GradientFlow
+from widgets.views.layer_stepper import LayerStepper
+from widgets.views.static import (
     FIGURE_CLASS,
     NO_PLOTLYJS,
     figure_html,
@@ -34,9 +37,7 @@ from widgets.static_html import (
     register_formatters,
     static_form,
 )
-from widgets.stepper import StateStepper
-from widgets.tracing import trace
-from widgets.vocab import Vocab
+from widgets.views.stepper import StateStepper
 
 from readme_blocks import readme_block
 from static_pages import PLOTLYJS_BANNER, WIDGET_VIEW, figures

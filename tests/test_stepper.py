@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from widgets.figures_state import (
+from widgets.figures.state import (
     heatmap_z,
     sentence_html,
     state_figure_static,
@@ -17,9 +17,9 @@ from widgets.figures_state import (
     state_summary,
     token_cells,
 )
-from widgets.stepper import StateStepper, cut_trace
-from widgets.trace_data import Trace
-from widgets.tracing import trace
+from widgets.tracing.record import trace
+from widgets.tracing.trace_data import Trace
+from widgets.views.stepper import StateStepper, cut_trace
 
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["the", "film", SCRIPT, "not", "good", "."]

@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from widgets.tagging import (
+from widgets.data.tagging import (
     CUES,
     FILLERS,
     IGNORE_INDEX,
@@ -24,7 +24,7 @@ from widgets.tagging import (
     tag_batches,
     tagging_loss,
 )
-from widgets.vocab import Vocab
+from widgets.data.vocab import Vocab
 
 DATA = name_tagging(600, seed=3)
 

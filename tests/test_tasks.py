@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from widgets.tasks import ADDING_BASELINE_MSE, adding_problem, latching, recall_first
+from widgets.data.tasks import ADDING_BASELINE_MSE, adding_problem, latching, recall_first
 
 TASKS = [adding_problem, latching, recall_first]
 

@@ -7,8 +7,8 @@ import pytest
 import torch
 from torch import nn
 
-from widgets.trace_data import GATE_NAMES
-from widgets.tracing import TraceMismatchError, runs_as_torch_functional, trace
+from widgets.tracing.record import TraceMismatchError, runs_as_torch_functional, trace
+from widgets.tracing.trace_data import GATE_NAMES
 
 INPUT_SIZE, HIDDEN_SIZE, T = 3, 4, 6
 KINDS = [("rnn", dict(nonlinearity="tanh")), ("rnn", dict(nonlinearity="relu")),

@@ -7,14 +7,9 @@ import torch
 from torch import nn
 
 import widgets
-from widgets.experiments import load_results, mean_accuracy
-from widgets.vanishing_gradients import (
-    accuracy_table,
-    jacobian_norms,
-    jacobian_product,
-    latching_figure,
-    step_jacobian,
-)
+from widgets.experiments import accuracy_table, load_results, mean_accuracy
+from widgets.figures.latching import latching_figure
+from widgets.jacobians import jacobian_norms, jacobian_product, step_jacobian
 
 
 def small_rnn(nonlinearity="tanh", hidden_size=6, steps=13, seed=0):

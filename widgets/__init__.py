@@ -8,10 +8,10 @@ Importing the package in a kernel registers IPython display formatters that give
 static form (its current state as HTML) for nbconvert and static sites; see static_html.py.
 """
 
-from .batching import accuracy, make_batches, parameter_count, predict
 from .bptt import RNNGradients, rnn_backward
 from .compare import Comparison, check_exercise, compare
-from .datasets import (
+from .data.batching import accuracy, make_batches, parameter_count, predict
+from .data.loaders import (
     TokenData,
     Vocab,
     bag_cap,
@@ -22,14 +22,12 @@ from .datasets import (
     pad_batch,
     tokenize,
 )
-from .gate_viewer import GateViewer
-from .gradient_flow import DecayDemo, GradientFlow
-from .gradients import DecayCurve, GradientTrace, decay_with_distance, gradient_flow
+from .data.tasks import adding_problem, latching, recall_first
 from .initialization import scale_recurrent_weights, set_forget_bias, spectral_radius
-from .layer_stepper import LayerStepper
 from .models import BagOfEmbeddings, LongRangeModel, RecurrentClassifier
-from .progress import progress_summary, progress_widget
-from .quiz_widget import Quiz, quiz
+from .quizzes.progress import progress_widget
+from .quizzes.store import progress_summary
+from .quizzes.widget import Quiz, quiz
 from .reference import (
     cell_params,
     gru_forward,
@@ -41,12 +39,15 @@ from .reference import (
     rnn_forward,
     rnn_step,
 )
-from .static_html import register_formatters
-from .stepper import StateStepper
-from .tasks import adding_problem, latching, recall_first
-from .trace_data import GATE_NAMES, Trace
-from .tracing import TraceMismatchError, trace
+from .tracing.gradients import DecayCurve, GradientTrace, decay_with_distance, gradient_flow
+from .tracing.record import TraceMismatchError, trace
+from .tracing.trace_data import GATE_NAMES, Trace
 from .training import History, fit, set_seed
+from .views.gate_viewer import GateViewer
+from .views.gradient_flow import DecayDemo, GradientFlow
+from .views.layer_stepper import LayerStepper
+from .views.static import register_formatters
+from .views.stepper import StateStepper
 
 __all__ = [
     "BagOfEmbeddings", "Comparison", "DecayCurve", "DecayDemo", "GATE_NAMES", "GateViewer",

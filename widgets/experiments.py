@@ -18,11 +18,14 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 
+from .arguments import type_name
+from .data.tasks import latching
 from .models import LongRangeModel
-from .tasks import latching
+from .paths import EXPERIMENTS_DIR
 from .training import fit, set_seed
 
 MODELS = {
@@ -34,6 +37,8 @@ MODELS = {
 """The models compared: a tanh RNN, a GRU, an LSTM with torch's default init, and an LSTM
 whose forget gate starts open (bias 1, as Jozefowicz et al. 2015 recommend)."""
 DISTANCES = (5, 10, 20, 30, 40, 50, 75, 100)
+CHANCE = 0.5
+"""Chance accuracy on latching: the bit is 0 or 1 with equal probability."""
 HIDDEN_SIZE, BATCH_SIZE, STEPS, LEARNING_RATE, TEST_SIZE = 32, 64, 500, 1e-3, 1000
 
 
@@ -70,19 +75,34 @@ def latching_vs_distance(models: Sequence[str] = tuple(MODELS),
                 learning_rate=LEARNING_RATE, test_size=TEST_SIZE, results=records)
 
 
+def accuracy_table(results: dict, model: str) -> tuple[list[int], list[int], np.ndarray]:
+    """One model's records of `widgets.experiments.load_results()` as (distances, seeds,
+    accuracy (len(distances), len(seeds))), sorted; a clear error if a cell is missing."""
+    records = _records(results, model)
+    distances = sorted({int(r["distance"]) for r in records})
+    seeds = sorted({int(r["seed"]) for r in records})
+    table = np.full((len(distances), len(seeds)), np.nan)
+    for r in records:
+        table[distances.index(int(r["distance"])), seeds.index(int(r["seed"]))] = r["accuracy"]
+    if np.isnan(table).any():
+        d, s = np.argwhere(np.isnan(table))[0]
+        raise ValueError(f"`results` has no accuracy for model={model!r} at "
+                         f"distance={distances[d]}, seed={seeds[s]}")
+    return distances, seeds, table
+
+
 def mean_accuracy(results: dict, model: str, distance: int) -> float:
-    """The accuracy of ``model`` at ``distance``, averaged over the seeds in ``results``."""
-    values = [r["accuracy"] for r in results["results"]
-              if r["model"] == model and r["distance"] == distance]
-    if not values:
-        raise ValueError(f"no result for model={model!r} at distance={distance}")
-    return sum(values) / len(values)
+    """Mean accuracy over the seeds of one model at one distance (one row of `accuracy_table`)."""
+    distances, _seeds, table = accuracy_table(results, model)
+    if distance not in distances:
+        raise ValueError(f"`distance` must be one of {distances} for model={model!r}, "
+                         f"got {distance!r}")
+    return float(table[distances.index(distance)].mean())
 
 
 def load_results(path: str | Path | None = None) -> dict:
     """The committed results (data/experiments/latching.json by default)."""
-    path = Path(path) if path else Path(__file__).resolve().parent.parent / "data" / \
-        "experiments" / "latching.json"
+    path = Path(path) if path else EXPERIMENTS_DIR / "latching.json"
     if not path.is_file():
         raise FileNotFoundError(f"no results at {path}; rebuild them with "
                                 "`python -m widgets.experiments latching`")
@@ -114,3 +134,14 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def _records(results, model) -> list[dict]:
+    if not isinstance(results, dict) or not isinstance(results.get("results"), list):
+        raise TypeError("`results` must be the dict of widgets.experiments.load_results(), "
+                        f"got {type_name(results)}")
+    records = [r for r in results["results"] if r.get("model") == model]
+    if not records:
+        names = sorted({str(r.get("model")) for r in results["results"]})
+        raise ValueError(f"`model` must be one of {names}, got {model!r}")
+    return records

@@ -85,7 +85,7 @@ class RecurrentClassifier(nn.Module):
 
 class LongRangeModel(nn.Module):
     """A recurrent layer on real-valued inputs and a linear read-out of its last state
-    (lessons 04 and 05: the latching and adding tasks of `widgets.tasks`).
+    (lessons 04 and 05: the latching and adding tasks of `widgets.data.tasks`).
 
     forward(inputs (B, T, input_size)) -> (B, output_size).
     ``forget_bias``: for an LSTM, the forget gate's bias (b_ih + b_hh of the forget rows) is set

@@ -8,7 +8,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from widgets.quiz_bank import load_bank, questions_for
+from widgets.quizzes.bank import load_bank, questions_for
 
 LESSON = "02_rnn_cell_anatomy"
 TIMEOUT_MS = 30_000
@@ -22,7 +22,7 @@ def _first(kind: str, after: dict | None = None) -> dict:
 
 
 def _open_quiz(lab, name: str, extra: str = ""):
-    source = f"from widgets.quiz_widget import quiz\nquiz({LESSON!r}, 'post'{extra})"
+    source = f"from widgets.quizzes.widget import quiz\nquiz({LESSON!r}, 'post'{extra})"
     path = lab.write_notebook(name, [source])
     lab.open_notebook(path)
     lab.run_all()

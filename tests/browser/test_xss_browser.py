@@ -44,11 +44,12 @@ import torch
 from IPython.display import HTML, display
 
 import widgets
-from widgets.figures_state import sentence_html, state_figure_static
-from widgets.progress import progress_widget, record_answer
-from widgets.quiz_bank import load_bank, questions_for
-from widgets.quiz_grading import grade
-from widgets.quiz_widget import QuestionView, Quiz, quiz_html
+from widgets.figures.state import sentence_html, state_figure_static
+from widgets.quizzes.progress import progress_widget
+from widgets.quizzes.store import record_answer
+from widgets.quizzes.bank import load_bank, questions_for
+from widgets.quizzes.grading import grade
+from widgets.quizzes.widget import QuestionView, Quiz, quiz_html
 
 P = json.loads(Path("xss_payloads.json").read_text(encoding="utf-8"))
 ALL = " ".join(P)

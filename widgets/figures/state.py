@@ -1,0 +1,214 @@
+"""Pure figure functions for hidden states: a `Trace` (+ step, layer, direction, unit) in, a
+plotly figure or an HTML string out. The StateStepper (lessons 02-03) and the LayerStepper
+(lesson 07) only wire controls to these; the ``*_static`` forms read where no kernel runs.
+
+Reading order: at step s the forward direction (0) reads token s, the backward direction (1)
+reads token T-1-s; tokens not read yet are blank (None in ``z``).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import NamedTuple
+
+import numpy as np
+import plotly.colors as pcolors
+import plotly.graph_objects as go
+
+from ..arguments import expect_int, expect_type
+from ..tracing.trace_data import Trace
+from .colours import DIVERGING, DIVERGING_RANGE
+
+DIRECTION_NAMES = ("forward →", "← backward")
+BOX = {"type": "rect", "line": {"color": "black", "width": 3}, "fillcolor": "rgba(0,0,0,0)"}
+
+
+class TokenCell(NamedTuple):
+    """One token of the coloured sentence; ``value`` is None for a token not read yet."""
+
+    t: int
+    token: str
+    value: float | None
+    colour: str
+    text_colour: str
+    current: bool
+
+
+def check_view(trace: Trace, layer: int = -1, direction: int = 0, unit: int = 0,
+               step: int = 0) -> tuple[int, int, int, int]:
+    """Validate (layer, direction, unit, step) for ``trace`` (hidden (L, D, T, H)); return them
+    with layer >= 0. Used by every stepping widget (lessons 02-07)."""
+    expect_type("trace", trace, Trace, "a widgets.Trace (see widgets.trace)")
+    layers = trace.num_layers
+    layer = expect_int("layer", layer, -layers, layers - 1) % layers
+    direction = expect_int("direction", direction)
+    if trace.num_directions == 1 and direction != 0:
+        raise ValueError(f"`direction` must be 0: this network is unidirectional, got {direction}")
+    direction = expect_int("direction", direction, 0, trace.num_directions - 1)
+    unit = expect_int("unit", unit, 0, trace.hidden_size - 1)
+    return layer, direction, unit, expect_int("step", step, 0, len(trace) - 1)
+
+
+def current_token(step: int, length: int, direction: int) -> int:
+    """The token a direction reads at ``step``: s (forward) or T-1-s (backward), as lesson
+    07_bidirectional_and_multilayer explains."""
+    return step if direction == 0 else length - 1 - step
+
+
+def read_mask(step: int, length: int, direction: int) -> np.ndarray:
+    """(T,) bool: the tokens the direction has read once it has read the token of ``step``
+    (lessons 02 and 07)."""
+    t = np.arange(length)
+    return t <= step if direction == 0 else t >= length - 1 - step
+
+
+def heatmap_z(states: np.ndarray, step: int, direction: int) -> np.ndarray:
+    """(T, H) states -> (H, T) object array of floats for a heatmap's ``z``, None where not
+    read yet (None, not NaN: NaN is not valid JSON). Plotly takes object arrays fast.
+    Lesson 02_rnn_cell_anatomy."""
+    z = np.round(states.T.astype(float), 4).astype(object)
+    z[:, ~read_mask(step, states.shape[0], direction)] = None
+    return z
+
+
+def step_box(column: int, rows: int, axes: str = "") -> dict:
+    """A black box around one token column of a heatmap with ``rows`` units; ``axes`` is the
+    subplot's axis suffix ("", "2", ...). Lesson 02_rnn_cell_anatomy."""
+    return {**BOX, "x0": column - 0.5, "x1": column + 0.5, "y0": -0.5, "y1": rows - 0.5,
+            "xref": "x" + axes, "yref": "y" + axes}
+
+
+def unit_box(unit: int, length: int) -> dict:
+    """A dotted outline around the chosen unit's row, ``length`` = T tokens wide (lesson 03)."""
+    return {**BOX, "line": {"color": "black", "width": 1, "dash": "dot"}, "x0": -0.5,
+            "x1": length - 0.5, "y0": unit - 0.5, "y1": unit + 0.5, "xref": "x", "yref": "y"}
+
+
+def plot_text(text: str) -> str:
+    """Escape user text for plotly labels (plotly reads a subset of HTML in them); used by
+    every widget that shows tokens (lessons 02-08)."""
+    return html.escape(text, quote=False)
+
+
+def state_heatmap(trace: Trace, step: int, layer: int = -1, direction: int = 0,
+                  unit: int = 0) -> go.Figure:
+    """Units × tokens heatmap of h_t (``trace.hidden[layer, direction]``, (T, H)) at ``step``:
+    tokens on x, units on y, RdBu in [-1, 1] (values beyond saturate; hover shows them), the
+    current token boxed, tokens not read yet blank, the chosen unit's row outlined.
+    Lessons 02_rnn_cell_anatomy and 03_training_and_bptt."""
+    layer, direction, unit, step = check_view(trace, layer, direction, unit, step)
+    states = trace.hidden[layer, direction]
+    length, rows = states.shape
+    labels = [plot_text(token) for token in trace.tokens]
+    heatmap = go.Heatmap(
+        z=heatmap_z(states, step, direction), x=list(range(length)), y=list(range(rows)),
+        customdata=[labels] * rows, colorscale=DIVERGING, **DIVERGING_RANGE, hoverongaps=False,
+        colorbar={"title": {"text": "h"}, "thickness": 12},
+        hovertemplate="t = %{x} · '%{customdata}'<br>unit %{y}<br>h = %{z:+.4f}<extra></extra>")
+    fig = go.Figure(heatmap)
+    fig.update_layout(
+        shapes=[step_box(current_token(step, length, direction), rows), unit_box(unit, length)],
+        title={"text": view_title(trace, layer, direction), "font": {"size": 14}},
+        xaxis={"tickvals": list(range(length)), "ticktext": labels, "title": "token"},
+        yaxis={"title": "unit", "autorange": "reversed"},
+        height=int(np.clip(120 + 12 * rows, 280, 560)), margin={"l": 60, "r": 20, "t": 40, "b": 60},
+        plot_bgcolor="#f4f4f4")
+    return fig
+
+
+def view_title(trace: Trace, layer: int, direction: int) -> str:
+    """E.g. "LSTM · layer 1 (of 0–1) · forward → · hidden_size 32" (layers counted from 0,
+    as in torch's weight_ih_l0; no layer for a one-layer network)."""
+    side = f" · {DIRECTION_NAMES[direction]}" if trace.num_directions == 2 else ""
+    where = f" · layer {layer} (of 0–{trace.num_layers - 1})" if trace.num_layers > 1 else ""
+    return f"{trace.kind.upper()}{where}{side} · hidden_size {trace.hidden_size}"
+
+
+def token_cells(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
+                step: int | None = None) -> list[TokenCell]:
+    """The sentence coloured by one unit: one `TokenCell` per token (T). With ``step`` the
+    tokens not read yet have value None and a grey colour. Lesson 03_training_and_bptt."""
+    last = len(trace) - 1
+    layer, direction, unit, step = check_view(trace, layer, direction, unit,
+                                              last if step is None else step)
+    values = trace.hidden[layer, direction, :, unit].astype(float)
+    read = read_mask(step, len(trace), direction)
+    colours = pcolors.sample_colorscale(DIVERGING, list((np.clip(values, -1, 1) + 1) / 2))
+    now = current_token(step, len(trace), direction)
+    return [TokenCell(t, token, float(values[t]) if read[t] else None,
+                      colours[t] if read[t] else "#eeeeee",
+                      "white" if read[t] and abs(values[t]) > 0.6 else "black", t == now)
+            for t, token in enumerate(trace.tokens)]
+
+
+def sentence_html(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
+                  step: int | None = None) -> str:
+    """Karpathy-style sentence: each token a span coloured by the unit's h_t, with the value
+    written after it and in its tooltip (colour is never the only channel); text escaped.
+    Lesson 03_training_and_bptt."""
+    spans = []
+    for cell in token_cells(trace, unit, layer, direction, step):
+        value = "…" if cell.value is None else f"{cell.value:+.2f}"
+        border = "2px solid black" if cell.current else "2px solid transparent"
+        title = html.escape(f"t = {cell.t} · '{cell.token}' · h = {value}")
+        spans.append(
+            f'<span title="{title}" style="background:{cell.colour};color:{cell.text_colour};'
+            f'border:{border};padding:1px 3px;margin:1px;display:inline-block">'
+            f"{html.escape(cell.token)}<sub>{value}</sub></span>")
+    return f'<div style="line-height:1.9;font-family:monospace">{" ".join(spans)}</div>'
+
+
+def state_figure_static(trace: Trace, layer: int = -1, direction: int = 0) -> go.Figure:
+    """The StateStepper without a kernel: a plotly figure with a slider and one frame per
+    step; each frame boxes the current token and covers the tokens not read yet (layout only,
+    so the file stays small). Opens at the last step; plotly's HTML output plays the frames
+    once on load unless shown with ``auto_play=False``. Lesson 02_rnn_cell_anatomy."""
+    layer, direction, _, _ = check_view(trace, layer, direction)
+    last = len(trace) - 1
+    fig = state_heatmap(trace, last, layer, direction)     # the last step shows every value
+    rows = trace.hidden_size
+    frames = [go.Frame(name=str(s), layout={"shapes": [
+        cover_shape(read_mask(s, len(trace), direction), rows),
+        step_box(current_token(s, len(trace), direction), rows)]}) for s in range(len(trace))]
+    fig.frames = frames
+    fig.update_layout(shapes=frames[-1].layout.shapes, sliders=[step_slider(trace, direction)],
+                      height=fig.layout.height + 60)
+    return fig
+
+
+def cover_shape(read: np.ndarray, rows: int, axes: str = "") -> dict:
+    """An opaque rectangle over the columns not read yet (none: a zero-width rectangle)."""
+    unread = np.flatnonzero(~read)
+    x0, x1 = (float(unread.min()) - 0.5, float(unread.max()) + 0.5) if unread.size else (-0.5, -0.5)
+    return {"type": "rect", "x0": x0, "x1": x1, "y0": -0.5, "y1": rows - 0.5,
+            "xref": "x" + axes, "yref": "y" + axes, "fillcolor": "#f4f4f4",
+            "line": {"width": 0}, "layer": "above"}
+
+
+def step_slider(trace: Trace, direction: int) -> dict:
+    """A plotly slider with one step per token, animating to frame str(step) (static forms)."""
+    steps = []
+    for s in range(len(trace)):
+        token = trace.tokens[current_token(s, len(trace), direction)]
+        steps.append({"method": "animate", "label": plot_text(token[:12]), "args": [
+            [str(s)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
+                       "transition": {"duration": 0}}]})
+    return {"active": len(steps) - 1, "steps": steps, "pad": {"t": 50},
+            "currentvalue": {"prefix": "token: "}}
+
+
+def state_summary(trace: Trace, layer: int = -1, direction: int = 0) -> str:
+    """A short plain-text summary of one layer and direction: the largest one-step change of
+    any unit and the final state's range. Lesson 03_training_and_bptt."""
+    layer, direction, _, _ = check_view(trace, layer, direction)
+    states = trace.hidden[layer, direction].astype(float)
+    order = np.arange(len(trace)) if direction == 0 else np.arange(len(trace))[::-1]
+    seen = np.vstack([trace.h0[layer, direction][None].astype(float), states[order]])
+    jumps = np.abs(np.diff(seen, axis=0))
+    k, unit = np.unravel_index(int(np.argmax(jumps)), jumps.shape)
+    t, final = int(order[k]), seen[-1]
+    return (f"{view_title(trace, layer, direction)}, {len(trace)} tokens.\n"
+            f"Largest one-step change: unit {unit} at '{trace.tokens[t]}' (t = {t}): "
+            f"{seen[k, unit]:+.3f} -> {seen[k + 1, unit]:+.3f}.\n"
+            f"Final state: min {final.min():+.3f}, max {final.max():+.3f}; "
+            f"{int((final > 0.5).sum())} units above +0.5, {int((final < -0.5).sum())} below -0.5.")

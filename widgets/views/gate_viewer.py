@@ -1,0 +1,151 @@
+"""`GateViewer`: step through an LSTM's or GRU's gates token by token (lessons 05-06, 08).
+
+One heatmap per gate and state (units × tokens; the current token boxed, later tokens blank),
+the cell diagram of `widgets.figures.cell_diagram` for the selected unit, each gate's equation
+with the current numbers (`widgets.figures.equations`), a readout, and the step bar of
+`widgets.views.controls`.
+Stepping indexes a precomputed `Trace`: one ``batch_update()`` of the figure per step, and the
+diagram's and equations' HTML replaced. `GateViewer.from_model` adds a text box to trace one's
+own sentence, like `StateStepper.from_model`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+import ipywidgets as ipw
+import plotly.graph_objects as go
+
+from ..figures.cell_diagram import cell_svg
+from ..figures.equations import SYMBOLS, UnitStep, equations_html, number, unit_step
+from ..figures.gates import (
+    PANELS,
+    check_gated,
+    gate_heatmaps,
+    gate_view,
+    gates_figure_static,
+    gates_summary,
+)
+from ..figures.state import DIRECTION_NAMES, check_view, current_token
+from ..tracing.text import MAX_TOKENS, cut_trace
+from ..tracing.trace_data import Trace
+from .controls import StepControls
+from .static import open_at, static_form
+from .token_viewer import TokenViewer
+
+TextToTrace = Callable[[str], "tuple[Trace, str]"]
+
+
+class GateViewer(TokenViewer):
+    """Step through every gate of ``trace`` (an LSTM or GRU `Trace`) one token at a time.
+
+    Args:
+        trace: a `Trace` of an LSTM or GRU (a plain RNN has no gates: use `StateStepper`).
+        layer: 0 ... num_layers-1 (counted from 0, as in torch's weight_ih_l0), or negative
+            from the top (default the top); a picker is shown when there are several layers.
+        direction: 0 forward; 1 backward (it reads from the last token); a picker is shown
+            for a bidirectional trace.
+        unit: the unit (0 ... hidden_size-1) whose values the diagram and equations show;
+            clicking a heatmap cell also selects its unit and jumps to its token.
+        max_tokens: longer traces are cut to their first ``max_tokens`` tokens, with a note.
+        text_to_trace: optional ``text -> (Trace, note)`` behind a text box (see `from_model`).
+
+    The step is ``controls.value``; the unit ``unit_picker.value``. Lessons 05_lstm_gates and
+    06_gru.
+    """
+
+    def __init__(self, trace: Trace, layer: int = -1, direction: int = 0, unit: int = 0, *,
+                 max_tokens: int = MAX_TOKENS, text_to_trace: TextToTrace | None = None):
+        check_gated(trace)
+        self.layer, self.direction, unit, _ = check_view(trace, layer, direction, unit)
+        self.trace, note = cut_trace(trace, max_tokens)
+        self.title, self.readout, self.message = ipw.HTML(), ipw.HTML(), ipw.HTML()
+        self.diagram, self.equations = ipw.HTML(), ipw.HTML()
+        self.figure = go.FigureWidget(gate_heatmaps(self.trace, 0, self.layer, self.direction,
+                                                    unit))
+        for heatmap in self.figure.data:
+            heatmap.on_click(self._on_heatmap_click)
+        self.unit_picker = ipw.BoundedIntText(value=unit, min=0, max=trace.hidden_size - 1,
+                                              description="unit", layout={"width": "160px"})
+        self.unit_picker.observe(lambda _: self.show(self.step), names="value")
+        self.layer_picker = ipw.Dropdown(
+            options=[(f"layer {k}", k) for k in range(trace.num_layers)], value=self.layer,
+            description="layer", layout={"width": "180px"})
+        self.layer_picker.observe(self._on_layer, names="value")
+        self.direction_picker = ipw.ToggleButtons(
+            options=[(name, d) for d, name in enumerate(DIRECTION_NAMES)], value=self.direction)
+        self.direction_picker.observe(self._on_direction, names="value")
+        pickers = [self.unit_picker] + [self.layer_picker] * (trace.num_layers > 1) + \
+            [self.direction_picker] * (trace.num_directions > 1)
+        self.controls = StepControls(self._labels())
+        self.controls.on_step(self.show)
+        children = [self.title, self.controls, ipw.HBox(pickers), self.readout, self.diagram,
+                    self.equations, self.figure, self.message]
+        text_row = self._text_box_row(text_to_trace)
+        if text_row is not None:
+            children.insert(-1, text_row)
+        super().__init__(children)
+        self.add_class("rnn-gate-viewer")
+        self._set_message(note)
+        self._rebuild()
+
+    def show(self, step: int) -> None:
+        """Draw ``step``: the heatmaps (one batch_update), the diagram, equations, readout."""
+        view = gate_view(self.trace, step, self.layer, self.direction, self.unit)
+        with self.figure.batch_update():
+            for heatmap, z in zip(self.figure.data, view["z"], strict=True):
+                heatmap.z = z
+            self.figure.layout.shapes = view["shapes"]
+            self.figure.layout.title.text = view["title"]
+        values = unit_step(self.trace, step, self.layer, self.direction, self.unit)
+        self.diagram.value = cell_svg(values)
+        self.equations.value = equations_html(values)
+        shown = [f"{p.symbol} = {number(_panel_value(p.key, values))}"
+                 for p in PANELS[self.trace.kind]]
+        self.readout.value = ("<div style='font-family:monospace'>" + html.escape(
+            f"t = {values.t} · '{values.token}' · unit {values.unit}: " + " · ".join(shown))
+            + "</div>")
+
+    def static_html(self) -> str:
+        """The static form (HTML, user text escaped): `gates_figure_static` of the current
+        layer, direction and unit opened at the current step, the readout, the cell diagram
+        and `gates_summary`. Lessons 05_lstm_gates and 06_gru."""
+        figure = open_at(gates_figure_static(self.trace, self.layer, self.direction, self.unit),
+                         str(self.step))
+        return static_form("GateViewer", self._step_note(), figure,
+                           gates_summary(self.trace, self.layer, self.direction),
+                           self.readout.value + self.diagram.value + self.message.value)
+
+    def _draw(self, step: int) -> None:
+        self.show(step)
+
+    def _check_trace(self, trace: Trace) -> None:
+        check_gated(trace)
+
+    def _rebuild(self) -> None:
+        """New trace: replace every heatmap's data and the layout, then draw the step."""
+        fresh = gate_heatmaps(self.trace, 0, self.layer, self.direction, self.unit)
+        with self.figure.batch_update():
+            for heatmap, new in zip(self.figure.data, fresh.data, strict=True):
+                heatmap.update(new.to_plotly_json())
+            self.figure.layout.update(fresh.layout.to_plotly_json())
+        kind = {"lstm": "LSTM (long short-term memory)", "gru": "GRU (gated recurrent unit)"}
+        self.title.value = f"<b>{kind[self.trace.kind]} gates, token by token</b>"
+        self.show(self.controls.value)
+
+    def _on_layer(self, change) -> None:
+        self.layer = change["new"]
+        self.show(self.step)
+
+    def _on_direction(self, change) -> None:
+        t = self.current_token
+        self.direction = change["new"]
+        self.controls.set_tokens(self._labels())
+        self._go(current_token(t, len(self.trace), self.direction))
+
+def _panel_value(key: str, values: UnitStep) -> float:
+    """The value a panel ("input" ... "new", "c", "h") shows for one unit at one step."""
+    if key in ("c", "h"):
+        return getattr(values, key)
+    return values.gates[SYMBOLS[key]]

@@ -1,0 +1,167 @@
+"""`LayerStepper`: every layer and direction of a stacked, bidirectional network stepping
+together (lesson 07_bidirectional_and_multilayer).
+
+A grid of units × tokens heatmaps, one per layer (rows, top layer first) and direction
+(columns): at step s the forward direction reads token s, the backward direction token T-1-s,
+so forward fills left to right and backward right to left. A dashed box marks the states that
+``output[t]`` concatenates; a table gives torch's ``h_n`` order. Stepping indexes the `Trace`.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as ipw
+import plotly.graph_objects as go
+
+from ..arguments import expect_int, expect_type
+from ..figures.layers import (
+    layer_grid_figure,
+    layer_grid_shapes,
+    layer_grid_static,
+    layer_grid_z,
+)
+from ..figures.state import current_token
+from ..tracing.text import cut_trace
+from ..tracing.trace_data import Trace
+from .controls import StepControls
+from .static import StaticForm, open_at, static_form, step_note
+
+SIDES = ("forward", "backward")
+MAX_TOKENS = 100
+"""The grid redraws num_layers * num_directions heatmaps per step: longer traces are cut (with
+a note) so a step stays fast (2 layers × 2 directions, hidden 128, T = 100: ≈ 25 ms)."""
+
+
+class LayerStepper(StaticForm, ipw.VBox):
+    """Step through all layers and directions of ``trace`` at once.
+
+    Args:
+        trace: a `Trace` of any num_layers and num_directions.
+        output_token: the token t whose ``output[t]`` is explained (picker ``output_picker``).
+        max_tokens: longer traces are cut to their first ``max_tokens`` tokens, with a note.
+
+    The step is ``controls.value``. Lesson 07_bidirectional_and_multilayer.
+    """
+
+    def __init__(self, trace: Trace, output_token: int = 0, *, max_tokens: int = MAX_TOKENS):
+        expect_type("trace", trace, Trace, "a widgets.Trace (see widgets.trace)")
+        self.trace, note = cut_trace(trace, max_tokens)
+        output_token = expect_int("output_token", output_token, 0, len(self.trace) - 1)
+        self.figure = go.FigureWidget(layer_grid_figure(self.trace, 0, output_token))
+        self.output_picker = ipw.Dropdown(
+            options=[(f"t = {t} · {token}", t) for t, token in enumerate(self.trace.tokens)],
+            value=output_token, description="output at")
+        self.controls = StepControls(step_labels(self.trace), quote=False)
+        self.readout = ipw.HTML()
+        self.h_n_table = ipw.HTML(h_n_order_html(self.trace))
+        self.message = ipw.HTML(f"<i>{html.escape(note)}</i>" if note else "")
+        self.controls.on_step(self._draw)
+        self.output_picker.observe(lambda _: self._draw(self.controls.value), names="value")
+        super().__init__([self.figure, self.controls, self.output_picker, self.readout,
+                          self.h_n_table, self.message])
+        self.add_class("rnn-layer-stepper")
+        self._draw(0)
+
+    @property
+    def step(self) -> int:
+        """The current step s (``controls.value``): forward reads token s, backward T-1-s."""
+        return self.controls.value
+
+    @property
+    def output_token(self) -> int:
+        """The token t whose ``output[t]`` the dashed boxes and the readout explain."""
+        return self.output_picker.value
+
+    def static_html(self) -> str:
+        """The static form (HTML, tokens escaped): `layer_grid_static` opened at the current
+        step, the readout, the h_n table and `layer_summary`. Lesson 07."""
+        figure = open_at(layer_grid_static(self.trace, self.output_token), str(self.step))
+        label = self.controls.tokens[self.step]
+        return static_form("LayerStepper", step_note("LayerStepper", self.step, len(self.trace),
+                                                     label), figure, layer_summary(self.trace),
+                           self.readout.value + self.h_n_table.value + self.message.value)
+
+    def _draw(self, step: int) -> None:
+        """One batch_update: every panel's z and the boxes; then the readout."""
+        with self.figure.batch_update():
+            for heatmap, z in zip(self.figure.data, layer_grid_z(self.trace, step), strict=True):
+                heatmap.z = z
+            self.figure.layout.shapes = layer_grid_shapes(self.trace, step, self.output_token)
+        self.readout.value = layer_readout_html(self.trace, step, self.output_token)
+
+
+def step_labels(trace: Trace) -> list[str]:
+    """The step bar's T labels: "→ 'a' · ← 'z'", the tokens the forward and backward
+    directions read at each step (lesson 07)."""
+    length = len(trace)
+    if trace.num_directions == 1:
+        return [f"'{token}'" for token in trace.tokens]
+    return [f"→ '{trace.tokens[s]}' · ← '{trace.tokens[length - 1 - s]}'"
+            for s in range(length)]
+
+
+def layer_readout_html(trace: Trace, step: int, output_token: int) -> str:
+    """What the grid shows at ``step``: the token each direction reads, what layer l+1 reads,
+    and which states ``output[t]`` concatenates and whether each is computed yet (HTML,
+    escaped). Lesson 07_bidirectional_and_multilayer."""
+    length, size, top = len(trace), trace.hidden_size, trace.num_layers - 1
+    t = output_token
+    lines = []
+    for d in range(trace.num_directions):
+        now = current_token(step, length, d)
+        lines.append(f"every layer's {SIDES[d]} direction reads t = {now} "
+                     f"'{html.escape(trace.tokens[now])}'")
+    if trace.num_layers > 1:
+        what = "[h→ ; h←]" if trace.num_directions == 2 else "h_t"
+        lines.append(f"layer l+1 reads, at each token t, layer l's {what} at t "
+                     f"(input_size {trace.num_directions * size})")
+    parts = []
+    for d in range(trace.num_directions):
+        ready_at = current_token(t, length, d) + 1
+        status = "computed" if step + 1 >= ready_at else "not yet"
+        cols = f"{d * size}:{(d + 1) * size}"
+        parts.append(f"output[{t}, {cols}] = {SIDES[d]} h of layer {top} at t = {t} "
+                     f"(read at step {ready_at}: <b>{status}</b>)")
+    token = html.escape(trace.tokens[t])
+    lines.append(f"output[{t}] ('{token}'), the dashed boxes, concatenates:<br>&nbsp;&nbsp;"
+                 + "<br>&nbsp;&nbsp;".join(parts))
+    return "<div style='font-family:monospace'>" + "<br>".join(lines) + "</div>"
+
+
+def h_n_order_html(trace: Trace) -> str:
+    """A table of torch's ``h_n`` rows: row l * D + d is layer l, direction d, the state after
+    that direction's last token (t = T-1 forward, t = 0 backward). Lesson 07."""
+    length, directions = len(trace), trace.num_directions
+    rows = []
+    for layer in range(trace.num_layers):
+        for d in range(directions):
+            end = length - 1 if d == 0 else 0
+            rows.append(f"<tr><td>h_n[{layer * directions + d}]</td><td>layer {layer}</td>"
+                        f"<td>{SIDES[d]}</td><td>after t = {end} "
+                        f"'{html.escape(trace.tokens[end])}'</td></tr>")
+    pitfall = ("" if directions == 1 else
+               "<br>Pitfall: output[-1] is not h_n[-1]. output[-1, H:] is the backward state "
+               "after reading only the last token; h_n[-1] equals output[0, H:].")
+    return ("<b>torch's h_n, shape (num_layers * num_directions, hidden_size) = "
+            f"({trace.num_layers * directions}, {trace.hidden_size})</b>"
+            "<table><tr><th>row</th><th>layer</th><th>direction</th><th>state</th></tr>"
+            + "".join(rows) + "</table>" + pitfall)
+
+
+def layer_summary(trace: Trace) -> str:
+    """A short plain-text summary for the static form: what ``output`` concatenates and the
+    order of ``h_n``'s rows. Lesson 07_bidirectional_and_multilayer."""
+    layers, directions, size = trace.num_layers, trace.num_directions, trace.hidden_size
+    top = layers - 1
+    halves = " ; ".join(f"{SIDES[d]} h of layer {top} at t" for d in range(directions))
+    rows = ", ".join(f"{layer * directions + d} = layer {layer} {SIDES[d]}"
+                     for layer in range(layers) for d in range(directions))
+    lines = [f"{trace.kind.upper()}: {layers} layer(s) × {directions} direction(s), "
+             f"hidden_size {size}, {len(trace)} tokens.",
+             f"output[t] ({directions * size} numbers) = [{halves}].",
+             f"h_n rows: {rows}; forward rows hold the state after the last token, "
+             "backward rows the state after the first."]
+    if directions == 2:
+        lines.append("So output[-1] is not h_n[-1]: h_n[-1] equals output[0, H:].")
+    return "\n".join(lines)
