@@ -68,8 +68,8 @@ APPLICABLE: dict[str, set[str]] = {
     "gru_gates": {TYPE, SHAPE, EMPTY, NAN},
     "gru_step": {TYPE, SHAPE, EMPTY, NAN},
     "rnn_forward": ALL - {BIG},
-    "lstm_forward": ALL - {BIG},
-    "gru_forward": ALL - {BIG},
+    "lstm_forward": ALL - {BIG, UNKNOWN},  # weights are keywords, as in the steps: Python
+    "gru_forward": ALL - {BIG, UNKNOWN},   # itself names an unknown one
     "rnn_backward": ALL - {BIG},
     "cell_params": {TYPE, SHAPE, BIG, NAN},
     "compare": {TYPE, SHAPE, NAN},
@@ -225,20 +225,22 @@ def step_rows(name: str, fn, params: str, extra: dict | None = None) -> list[Row
 
 
 def forward_rows(name: str, fn, params: str, states: tuple[str, ...]) -> list[Row]:
-    """The rows shared by the three sequence runners and rnn_backward."""
-    def call(f, **changes):
-        kwargs = {"xs": f.xs, "params": getattr(f, params)} | {s: f.h for s in states}
-        if fn is W.rnn_backward:
-            kwargs["grad_hs"] = np.ones((5, 4))
-        return fn(**kwargs | changes)
+    """The rows shared by the three sequence runners (weights as keywords, like the steps)
+    and rnn_backward (weights as the dict of cell_params)."""
+    backward = fn is W.rnn_backward
+
+    def call(f, weights=None, **changes):
+        weights = getattr(f, params) if weights is None else weights
+        kwargs = {"xs": f.xs} | {s: f.h for s in states}
+        if backward:
+            return fn(**kwargs | {"params": weights, "grad_hs": np.ones((5, 4))} | changes)
+        return fn(**kwargs | weights | changes)
 
     def renamed(f):
         return {key.replace("weight_ih", "W_ih"): value
                 for key, value in getattr(f, params).items()}
 
-    return [
-        Row(name, TYPE, "params-list", lambda f: call(f, params=list(f.params.values())),
-            TypeError, "params", r"`params` must be a dict with keys weight_ih"),
+    rows = [
         Row(name, TYPE, "xs-text", lambda f: call(f, xs="abc"), TypeError, "xs",
             r"`xs` must be an array of numbers, got str"),
         Row(name, SHAPE, "xs-wrong-input_size", lambda f: call(f, xs=np.ones((5, 2))),
@@ -250,12 +252,24 @@ def forward_rows(name: str, fn, params: str, states: tuple[str, ...]) -> list[Ro
         Row(name, NAN, "xs-nan", lambda f: call(f, xs=with_nan(f.xs)), ValueError, "xs",
             r"`xs` must hold finite numbers, got NaN or inf in 1 of 15 entries"),
         Row(name, NAN, "weight_hh-nan",
-            lambda f: call(f, params=getattr(f, params) | {
+            lambda f: call(f, getattr(f, params) | {
                 "weight_hh": with_nan(getattr(f, params)["weight_hh"])}),
             ValueError, "weight_hh", r"`weight_hh` must hold finite numbers"),
-        Row(name, UNKNOWN, "params-key-W_ih", lambda f: call(f, params=renamed(f)),
-            ValueError, "params", r"`params` is missing weight_ih .*expected the keys"),
     ]
+    if backward:
+        return rows + [
+            Row(name, TYPE, "params-list", lambda f: call(f, list(f.params.values())),
+                TypeError, "params", r"`params` must be a dict with keys weight_ih"),
+            Row(name, UNKNOWN, "params-key-W_ih", lambda f: call(f, renamed(f)),
+                ValueError, "params", r"`params` is missing weight_ih .*expected the keys")]
+    return rows + [
+        Row(name, TYPE, "weight_ih-text",
+            lambda f: call(f, getattr(f, params) | {"weight_ih": "abc"}),
+            TypeError, "weight_ih", r"`weight_ih` must be an array of numbers, got str"),
+        Row(name, SHAPE, "weight_ih-transposed",
+            lambda f: call(f, getattr(f, params)
+                           | {"weight_ih": getattr(f, params)["weight_ih"].T}),
+            ValueError, "weight_ih", r"`weight_ih` has the wrong shape: .*\(it looks transposed\)")]
 
 
 ROWS: list[Row] = [
@@ -469,11 +483,11 @@ ROWS: list[Row] = [
     *step_rows("gru_step", W.gru_step, "gru_params"),
     *forward_rows("rnn_forward", W.rnn_forward, "params", ("h0",)),
     Row("rnn_forward", UNKNOWN, "nonlinearity-sigmoid",
-        lambda f: W.rnn_forward(f.xs, f.h, f.params, nonlinearity="sigmoid"), ValueError,
+        lambda f: W.rnn_forward(f.xs, f.h, **f.params, nonlinearity="sigmoid"), ValueError,
         "nonlinearity", r"`nonlinearity` must be one of 'tanh', 'relu'"),
     *forward_rows("lstm_forward", W.lstm_forward, "lstm_params", ("h0", "c0")),
     Row("lstm_forward", NAN, "c0-nan",
-        lambda f: W.lstm_forward(f.xs, f.h, with_nan(f.h), f.lstm_params), ValueError, "c0",
+        lambda f: W.lstm_forward(f.xs, f.h, with_nan(f.h), **f.lstm_params), ValueError, "c0",
         r"`c0` must hold finite numbers"),
     *forward_rows("gru_forward", W.gru_forward, "gru_params", ("h0",)),
     *forward_rows("rnn_backward", W.rnn_backward, "params", ("h0",)),
@@ -664,7 +678,7 @@ ROWS: list[Row] = [
     Row("Trace", UNKNOWN, "gate-remember",
         lambda f: W.Trace(**fields(f.lstm_trace, gates={"remember": f.lstm_trace.hidden})),
         ValueError, "gates",
-        r"`gates` must be named among \['input', 'forget', 'cell', 'output'\] .*'remember'"),
+        r"`gates` must be named among \['input', 'forget', 'candidate', 'output'\] .*'remember'"),
     # ---- gradients ------------------------------------------------------------------------
     Row("gradient_flow", TYPE, "linear-layer",
         lambda f: W.gradient_flow(nn.Linear(3, 4), f.x), TypeError, "module",
@@ -799,7 +813,7 @@ ROWS: list[Row] = [
         "trace.gates['forget']", r"`trace.gates\['forget'\]` must hold finite numbers"),
     Row("GateViewer", UNKNOWN, "gates-missing",
         lambda f: W.GateViewer(W.Trace(**fields(f.lstm_trace, gates={}))), ValueError,
-        "trace.gates", r"`trace.gates` must hold \['cell', 'forget', 'input', 'output'\]"),
+        "trace.gates", r"`trace.gates` must hold \['candidate', 'forget', 'input', 'output'\]"),
     Row("LayerStepper", TYPE, "trace-text", lambda f: W.LayerStepper("trace"), TypeError,
         "trace", r"`trace` must be a widgets.Trace"),
     Row("LayerStepper", TYPE, "output_token-text",

@@ -81,7 +81,7 @@ def test_bptt_matches_finite_differences_on_one_weight(nonlinearity):
 
     def loss(weight):
         changed = params | {"weight_hh": weight}
-        return np.sum(grad_hs * rnn_forward(xs, h0, changed, nonlinearity=nonlinearity))
+        return np.sum(grad_hs * rnn_forward(xs, h0, **changed, nonlinearity=nonlinearity))
 
     row, col, eps = 1, 2, 1e-6
     plus, minus = params["weight_hh"].copy(), params["weight_hh"].copy()

@@ -50,7 +50,7 @@ def test_lstm_diagram_shows_the_units_current_values(step, unit):
     tr = make_trace(nn.LSTM)
     svg = cell_svg(unit_step(tr, step, unit=unit))
     where = (0, 0, step, unit)
-    f, i, g, o = (tr.gates[k][where] for k in ("forget", "input", "cell", "output"))
+    f, i, g, o = (tr.gates[k][where] for k in ("forget", "input", "candidate", "output"))
     c, h = tr.cell[where], tr.hidden[where]
     c_prev = 0.0 if step == 0 else tr.cell[0, 0, step - 1, unit]
     h_prev = 0.0 if step == 0 else tr.hidden[0, 0, step - 1, unit]

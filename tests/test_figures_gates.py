@@ -20,7 +20,7 @@ from widgets.tracing.record import trace
 
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["alice", "and", SCRIPT, "tom", "are", "."]
-GATE_KEYS = {"lstm": ["input", "forget", "cell", "output"], "gru": ["reset", "update", "new"]}
+GATE_KEYS = {"lstm": ["input", "forget", "candidate", "output"], "gru": ["reset", "update", "new"]}
 
 
 def make_trace(cls=nn.LSTM, layers=1, bidirectional=False, hidden=4, seed=0):

@@ -7,6 +7,7 @@ import pytest
 import torch
 from torch import nn
 
+import widgets
 from widgets.figures.equations import (
     equation_lines,
     equations_html,
@@ -54,12 +55,11 @@ def test_unit_step_reads_the_trace_and_the_previous_step(cls, layers, bidirectio
     t = step if direction == 0 else len(TOKENS) - 1 - step
     assert (v.t, v.token, v.layer, v.direction, v.unit) == (t, TOKENS[t], layer, direction, 2)
     where = (layer, direction, t, 2)
-    letters = {"input": "i", "forget": "f", "cell": "g", "output": "o", "reset": "r",
-               "update": "z", "new": "n"}
+    assert set(v.gates) == set(tr.gates) == set(widgets.GATE_NAMES[tr.kind])
     for name, values in tr.gates.items():
-        assert v.gates[letters[name]] == pytest.approx(values[where], abs=1e-6)
-        assert v.input_terms[letters[name]] == pytest.approx(tr.input_terms[name][where])
-        assert v.hidden_terms[letters[name]] == pytest.approx(tr.hidden_terms[name][where])
+        assert v.gates[name] == pytest.approx(values[where], abs=1e-6)
+        assert v.input_terms[name] == pytest.approx(tr.input_terms[name][where])
+        assert v.hidden_terms[name] == pytest.approx(tr.hidden_terms[name][where])
     before = t - 1 if direction == 0 else t + 1
     expected_h = tr.h0[layer, direction, 2] if step == 0 else tr.hidden[layer, direction, before, 2]
     assert v.h_prev == pytest.approx(expected_h) and v.h == pytest.approx(tr.hidden[where])
@@ -78,16 +78,19 @@ def test_equation_numbers_add_up(cls, layers, bidirectional, layer, direction, s
     for unit in range(4):
         v = unit_step(tr, step, layer, direction, unit)
         lines = equation_lines(v)
-        gates = "ifgo" if cls is nn.LSTM else "rz"
-        for letter, line in zip(gates, lines, strict=False):
+        gates = ("input", "forget", "candidate", "output") if cls is nn.LSTM else ("reset",
+                                                                                     "update")
+        for name, line in zip(gates, lines, strict=False):
+            letter = name[0] if name != "update" else "z"
+            letter = "g" if name == "candidate" else letter
             act = np.tanh if letter == "g" else sigmoid
             assert line.startswith(f"{letter}_t = {'tanh' if letter == 'g' else 'σ'}(W_i{letter}")
             a, b, total, value = numbers(line)
-            assert a == pytest.approx(v.input_terms[letter], abs=5e-4)
-            assert b == pytest.approx(v.hidden_terms[letter], abs=5e-4)
+            assert a == pytest.approx(v.input_terms[name], abs=5e-4)
+            assert b == pytest.approx(v.hidden_terms[name], abs=5e-4)
             assert total == pytest.approx(a + b, abs=1.5e-3)
             assert value == pytest.approx(act(total), abs=1.5e-3)
-            assert value == pytest.approx(v.gates[letter], abs=5e-4)
+            assert value == pytest.approx(v.gates[name], abs=5e-4)
         if cls is nn.LSTM:
             f, c_prev, i, g, fc, ig, c = numbers(lines[4])
             assert lines[4].startswith("c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t")
@@ -97,13 +100,13 @@ def test_equation_numbers_add_up(cls, layers, bidirectional, layer, direction, s
             assert lines[5].startswith("h_t = o_t ⊙ tanh(c_t)")
             assert (o_again, c_again) == (o, c)
             assert (tanh_c, h) == pytest.approx((np.tanh(c), o * tanh_c), abs=2e-3)
-            assert o == pytest.approx(v.gates["o"], abs=5e-4)
+            assert o == pytest.approx(v.gates["output"], abs=5e-4)
         else:
             a, r, b, a_again, rb, total, n = numbers(lines[2])
             assert lines[2].startswith("n_t = tanh(W_in·x_t + b_in + r_t ⊙ (W_hn·h_{t-1} + b_hn))")
             assert (a_again, rb, total) == pytest.approx((a, r * b, a + rb), abs=2e-3)
             assert n == pytest.approx(np.tanh(total), abs=2e-3)
-            assert (r, b) == pytest.approx((v.gates["r"], v.hidden_terms["n"]), abs=5e-4)
+            assert (r, b) == pytest.approx((v.gates["reset"], v.hidden_terms["new"]), abs=5e-4)
             z, n_again, z_again, h_prev, left, right, h = numbers(lines[3])
             assert lines[3].startswith("h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t-1}")
             assert (left, right) == pytest.approx(((1 - z) * n, z * h_prev), abs=2e-3)

@@ -71,7 +71,7 @@ def test_readout_lists_every_panel_value_of_the_unit():
     viewer.controls.value = 3
     where = (0, 0, 3, 3)
     expected = [("i_t", tr.gates["input"]), ("f_t", tr.gates["forget"]),
-                ("g_t", tr.gates["cell"]), ("o_t", tr.gates["output"]), ("c_t", tr.cell),
+                ("g_t", tr.gates["candidate"]), ("o_t", tr.gates["output"]), ("c_t", tr.cell),
                 ("h_t", tr.hidden)]
     for symbol, values in expected:
         assert f"{symbol} = {shown(values[where])}" in viewer.readout.value

@@ -36,10 +36,10 @@ def make_module(kind, input_size, hidden_size, **options):
 def run_reference(kind, xs, params, h0, c0, reverse=False):
     """hs (T, hidden_size) of one layer and direction, computed by the reference runners."""
     if kind == "lstm":
-        return lstm_forward(xs, h0, c0, params, reverse=reverse)[0]
+        return lstm_forward(xs, h0, c0, **params, reverse=reverse)[0]
     if kind == "gru":
-        return gru_forward(xs, h0, params, reverse=reverse)
-    return rnn_forward(xs, h0, params, nonlinearity=kind[4:], reverse=reverse)
+        return gru_forward(xs, h0, **params, reverse=reverse)
+    return rnn_forward(xs, h0, **params, nonlinearity=kind[4:], reverse=reverse)
 
 
 def run_torch(module, kind, xs, h0, c0):
@@ -253,18 +253,17 @@ def runner_params(gates=1):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: rnn_forward(np.zeros(3), np.zeros(4), runner_params()),
+    (lambda: rnn_forward(np.zeros(3), np.zeros(4), **runner_params()),
      r"`xs` has the wrong shape: expected \(T, input_size\) = \(T, 3\) with T >= 1, got \(3,\)"),
-    (lambda: gru_forward(np.zeros((5, 2)), np.zeros(4), runner_params(3)),
+    (lambda: gru_forward(np.zeros((5, 2)), np.zeros(4), **runner_params(3)),
      r"`xs` .* got \(5, 2\)"),
-    (lambda: rnn_forward(np.zeros((0, 3)), np.zeros(4), runner_params()), r"T >= 1, got \(0, 3\)"),
-    (lambda: rnn_forward(np.zeros((2, 3)), np.zeros(3), runner_params()),
+    (lambda: rnn_forward(np.zeros((0, 3)), np.zeros(4), **runner_params()),
+     r"T >= 1, got \(0, 3\)"),
+    (lambda: rnn_forward(np.zeros((2, 3)), np.zeros(3), **runner_params()),
      r"`h0` has the wrong shape: expected \(hidden_size,\) = \(4,\), got \(3,\)"),
-    (lambda: lstm_forward(np.zeros((2, 3)), np.zeros(4), np.zeros(5), runner_params(4)),
+    (lambda: lstm_forward(np.zeros((2, 3)), np.zeros(4), np.zeros(5), **runner_params(4)),
      r"`c0` has the wrong shape"),
-    (lambda: rnn_forward(np.zeros((2, 3)), np.zeros(4), {"weight_ih": np.zeros((4, 3))}),
-     r"`params` is missing weight_hh, bias_ih, bias_hh \(see cell_params\)"),
-    (lambda: lstm_forward(np.zeros((2, 3)), np.zeros(4), np.zeros(4), runner_params(1)),
+    (lambda: lstm_forward(np.zeros((2, 3)), np.zeros(4), np.zeros(4), **runner_params(1)),
      r"`weight_hh` has the wrong shape: expected \(4\*hidden_size, hidden_size\)"),
 ])
 def test_runners_name_the_bad_argument(call, message):
@@ -272,9 +271,16 @@ def test_runners_name_the_bad_argument(call, message):
         call()
 
 
-def test_runner_rejects_params_that_are_not_a_dict():
-    with pytest.raises(TypeError, match="`params` must be a dict with keys weight_ih"):
-        rnn_forward(np.zeros((2, 3)), np.zeros(4), [np.zeros((4, 3))])
+def test_runners_take_the_weights_as_the_steps_do():
+    params = runner_params()
+    xs, h0 = np.ones((3, 3)), np.zeros(4)
+    hs = rnn_forward(xs, h0, **params)
+    h_t = h0
+    for t in range(3):
+        h_t = rnn_step(xs[t], h_t, **params)
+        assert np.array_equal(hs[t], h_t)
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'bias_hh'"):
+        rnn_forward(xs, h0, params["weight_ih"], params["weight_hh"], params["bias_ih"])
 
 
 @pytest.mark.parametrize("module, kwargs, error, message", [

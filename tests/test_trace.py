@@ -115,7 +115,7 @@ def test_terms_add_up_to_the_gates(kind, extra):
         pre = result.input_terms[name] + result.hidden_terms[name]
         if name == "new":
             pre = result.input_terms[name] + result.gates["reset"] * result.hidden_terms[name]
-        act = np.tanh(pre) if name in ("cell", "new") else sigmoid(pre)
+        act = np.tanh(pre) if name in ("candidate", "new") else sigmoid(pre)
         np.testing.assert_allclose(act, result.gates[name], atol=1e-12)
 
 

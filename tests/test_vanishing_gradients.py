@@ -127,7 +127,7 @@ def test_states_from_the_numpy_reference_give_the_same_product():
     torch.manual_seed(1)
     rnn = nn.RNN(2, 4).double()
     xs = np.random.default_rng(0).normal(size=(8, 2))
-    hs = widgets.rnn_forward(xs, np.zeros(4), widgets.cell_params(rnn))
+    hs = widgets.rnn_forward(xs, np.zeros(4), **widgets.cell_params(rnn))
     expected = autograd_jacobian(rnn, torch.tensor(xs), hs, 2)
     np.testing.assert_allclose(jacobian_product(hs, widgets.cell_params(rnn)["weight_hh"], 2),
                                expected, rtol=1e-9, atol=1e-12)

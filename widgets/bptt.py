@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arguments import expect_choice, shape_str
-from .reference import NONLINEARITIES, _float64, rnn_forward
+from .reference import NONLINEARITIES, _float64, _param_dict, rnn_forward
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,7 +64,8 @@ def rnn_backward(xs, h0, params, grad_hs, nonlinearity="tanh"):
         ∂L/∂h_t of every step.
     """
     expect_choice("nonlinearity", nonlinearity, NONLINEARITIES)
-    hs = rnn_forward(xs, h0, params, nonlinearity)           # also checks the shapes
+    params = _param_dict(params)
+    hs = rnn_forward(xs, h0, **params, nonlinearity=nonlinearity)  # also checks the shapes
     grad_hs = _upstream(grad_hs, hs.shape)
     xs, h0 = np.asarray(xs, dtype=np.float64), np.asarray(h0, dtype=np.float64)
     weight_ih = np.asarray(params["weight_ih"], dtype=np.float64)

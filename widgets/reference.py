@@ -122,47 +122,53 @@ def gru_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
 
 # ------------------------------------------------------------- a whole sequence (lessons 02-07)
 
-def rnn_forward(xs, h0, params, nonlinearity="tanh", reverse=False):
+def rnn_forward(xs, h0, weight_ih, weight_hh, bias_ih, bias_hh, nonlinearity="tanh",
+                reverse=False):
     """Run `rnn_step` over a sequence: the unrolled loop of lesson 02, with the same weights
-    at every step.
+    at every step. It takes the weights as `rnn_step` does, so ``rnn_forward(xs, h0,
+    **cell_params(rnn))`` and ``rnn_step(x_t, h_prev, **cell_params(rnn))`` read alike.
 
-    xs (T, input_size), h0 (hidden_size,), params: the dict of `cell_params`.
-    ``reverse=True`` reads the sequence right to left (the backward direction of a
+    xs (T, input_size): x_1 ... x_T in its rows; h0 (hidden_size,); the weights as in
+    `rnn_step`. ``reverse=True`` reads the sequence right to left (the backward direction of a
     bidirectional RNN, lesson 07) but still returns the states in input order.
-    Returns hs, shape (T, hidden_size): hs[t] is h_t.
+    Returns hs, shape (T, hidden_size): hs[t - 1] is h_t, the state after reading x_t.
     """
-    xs, (h_t,), params = _sequence_arrays(1, xs, params, h0=h0)
+    xs, (h_t,), weights = _sequence_arrays(1, xs, (weight_ih, weight_hh, bias_ih, bias_hh),
+                                           h0=h0)
     hs = np.empty((len(xs), len(h_t)))
     for t in _time_steps(len(xs), reverse):
-        h_t = rnn_step(xs[t], h_t, **params, nonlinearity=nonlinearity)
+        h_t = rnn_step(xs[t], h_t, *weights, nonlinearity=nonlinearity)
         hs[t] = h_t
     return hs
 
 
-def lstm_forward(xs, h0, c0, params, reverse=False):
-    """Run `lstm_step` over a sequence (lesson 05); ``reverse`` as in `rnn_forward`.
+def lstm_forward(xs, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh, reverse=False):
+    """Run `lstm_step` over a sequence (lesson 05); the weights and ``reverse`` as in
+    `rnn_forward` (``lstm_forward(xs, h0, c0, **cell_params(lstm))``).
 
-    xs (T, input_size), h0 and c0 (hidden_size,), params: the dict of `cell_params`.
-    Returns (hs, cs), each (T, hidden_size): hs[t] is h_t and cs[t] is c_t.
+    xs (T, input_size), h0 and c0 (hidden_size,).
+    Returns (hs, cs), each (T, hidden_size): hs[t - 1] is h_t and cs[t - 1] is c_t.
     """
-    xs, (h_t, c_t), params = _sequence_arrays(4, xs, params, h0=h0, c0=c0)
+    xs, (h_t, c_t), weights = _sequence_arrays(4, xs, (weight_ih, weight_hh, bias_ih, bias_hh),
+                                               h0=h0, c0=c0)
     hs, cs = np.empty((len(xs), len(h_t))), np.empty((len(xs), len(h_t)))
     for t in _time_steps(len(xs), reverse):
-        h_t, c_t = lstm_step(xs[t], h_t, c_t, **params)
+        h_t, c_t = lstm_step(xs[t], h_t, c_t, *weights)
         hs[t], cs[t] = h_t, c_t
     return hs, cs
 
 
-def gru_forward(xs, h0, params, reverse=False):
-    """Run `gru_step` over a sequence (lesson 06); ``reverse`` as in `rnn_forward`.
+def gru_forward(xs, h0, weight_ih, weight_hh, bias_ih, bias_hh, reverse=False):
+    """Run `gru_step` over a sequence (lesson 06); the weights and ``reverse`` as in
+    `rnn_forward` (``gru_forward(xs, h0, **cell_params(gru))``).
 
-    xs (T, input_size), h0 (hidden_size,), params: the dict of `cell_params`.
-    Returns hs, shape (T, hidden_size).
+    xs (T, input_size), h0 (hidden_size,). Returns hs, shape (T, hidden_size): hs[t - 1] is h_t.
     """
-    xs, (h_t,), params = _sequence_arrays(3, xs, params, h0=h0)
+    xs, (h_t,), weights = _sequence_arrays(3, xs, (weight_ih, weight_hh, bias_ih, bias_hh),
+                                           h0=h0)
     hs = np.empty((len(xs), len(h_t)))
     for t in _time_steps(len(xs), reverse):
-        h_t = gru_step(xs[t], h_t, **params)
+        h_t = gru_step(xs[t], h_t, *weights)
         hs[t] = h_t
     return hs
 
@@ -174,8 +180,9 @@ def cell_params(module, layer=0, direction=0):
     Returns a dict with keys weight_ih (gates*hidden_size, input_size of that layer),
     weight_hh (gates*hidden_size, hidden_size), bias_ih and bias_hh (gates*hidden_size,), where
     gates is 1 (RNN), 4 (LSTM) or 3 (GRU); the biases are zeros when the module has
-    ``bias=False``. Pass it whole to the runners, or unpacked to a step:
-    ``rnn_step(x_t, h_prev, **cell_params(rnn))``. ``direction=1`` is the backward direction of a
+    ``bias=False``. Unpack it into a step or a runner alike:
+    ``rnn_step(x_t, h_prev, **cell_params(rnn))``,
+    ``rnn_forward(xs, h0, **cell_params(rnn))``. ``direction=1`` is the backward direction of a
     bidirectional module.
     """
     gates = _gate_count(module)
@@ -265,17 +272,10 @@ def _weight_arrays(gates, weight_ih, weight_hh, bias_ih, bias_hh):
     return w_ih, w_hh, b_ih, b_hh
 
 
-def _sequence_arrays(gates, xs, params, **initial_states):
+def _sequence_arrays(gates, xs, weights, **initial_states):
     """Check a runner's arguments; return xs, the initial states (in the order given) and
-    the params dict, all as float64 arrays."""
-    if not isinstance(params, Mapping):
-        raise TypeError(f"`params` must be a dict with keys {', '.join(PARAM_NAMES)} "
-                        f"(see cell_params), got {type_name(params)}")
-    missing = [name for name in PARAM_NAMES if name not in params]
-    if missing:
-        raise ValueError(f"`params` is missing {', '.join(missing)} (see cell_params); "
-                         f"expected the keys {', '.join(PARAM_NAMES)}")
-    arrays = _weight_arrays(gates, *(params[name] for name in PARAM_NAMES))
+    the four weights, all as float64 arrays."""
+    arrays = _weight_arrays(gates, *weights)
     input_size, hidden_size = arrays[0].shape[1], arrays[1].shape[1]
     xs = _float64("xs", xs)
     if xs.ndim != 2 or xs.shape[1] != input_size or len(xs) == 0:
@@ -283,7 +283,19 @@ def _sequence_arrays(gates, xs, params, **initial_states):
                          f"(T, {input_size}) with T >= 1, got {shape_str(xs.shape)}")
     states = tuple(_expect_shape(name, value, (hidden_size,), "(hidden_size,)")
                    for name, value in initial_states.items())
-    return xs, states, dict(zip(PARAM_NAMES, arrays, strict=True))
+    return xs, states, arrays
+
+
+def _param_dict(params) -> dict:
+    """``params`` checked to be the dict of `cell_params` (rnn_backward takes it whole)."""
+    if not isinstance(params, Mapping):
+        raise TypeError(f"`params` must be a dict with keys {', '.join(PARAM_NAMES)} "
+                        f"(see cell_params), got {type_name(params)}")
+    missing = [name for name in PARAM_NAMES if name not in params]
+    if missing:
+        raise ValueError(f"`params` is missing {', '.join(missing)} (see cell_params); "
+                         f"expected the keys {', '.join(PARAM_NAMES)}")
+    return {name: params[name] for name in PARAM_NAMES}
 
 
 def _time_steps(length, reverse):

@@ -21,6 +21,7 @@ import re
 import numpy as np
 import plotly.colors as pcolors
 
+from ..tracing.trace_data import GATE_NAMES
 from .colours import DIVERGING, SEQUENTIAL
 from .equations import UnitStep, check_values, number
 
@@ -45,7 +46,7 @@ def lstm_cell_svg(v: UnitStep) -> str:
     c_{t-1} → ×f_t → + i_t·g_t → c_t along the top, h_t = o_t·tanh(c_t) on the right,
     h_{t-1} and x_t entering at the bottom. Lesson 05_lstm_gates."""
     _expect_kind(v, "lstm")
-    i, f, g, o = (v.gates[k] for k in "ifgo")
+    i, f, g, o = (v.gates[name] for name in GATE_NAMES["lstm"])
     tanh_c = float(np.tanh(v.c))
     parts = [_bus([175, 255, 335, 415], 275, 130), _wire([(15, 275), (130, 275)], v.h_prev),
              _wire([(15, 75), (163, 75)], v.c_prev),
@@ -78,8 +79,8 @@ def gru_cell_svg(v: UnitStep) -> str:
     spirit of Olah's figures: h_{t-1} → ×z_t → + (1−z_t)·n_t → h_t along the top; r_t gates
     W_hn·h_{t-1} + b_hn inside the candidate's tanh. Lesson 06_gru."""
     _expect_kind(v, "gru")
-    r, z, n = (v.gates[k] for k in "rzn")
-    hn, xn = v.hidden_terms["n"], v.input_terms["n"]
+    r, z, n = (v.gates[name] for name in GATE_NAMES["gru"])
+    hn, xn = v.hidden_terms["new"], v.input_terms["new"]
     parts = [_bus([175, 255, 330, 410], 290, 110), _wire([(60, 75), (60, 290), (110, 290)],
                                                          v.h_prev),
              _wire([(15, 75), (163, 75)], v.h_prev), _wire([(187, 75), (468, 75)], z * v.h_prev),

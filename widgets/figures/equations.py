@@ -22,18 +22,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..arguments import expect_type
+from ..tracing.trace_data import GATE_NAMES
 from .gates import check_gated
 from .state import check_view, current_token
 
-SYMBOLS = {"input": "i", "forget": "f", "cell": "g", "output": "o",
+SYMBOLS = {"input": "i", "forget": "f", "candidate": "g", "output": "o",
            "reset": "r", "update": "z", "new": "n"}
-"""Trace gate name -> the letter torch's documentation uses (W_ii, W_if, W_ig, W_io ...)."""
+"""Gate name -> the letter torch's documentation uses in its equations (W_ii, W_if, W_ig ...);
+only the equations' text uses letters, every mapping is keyed by the names."""
 
 
 @dataclass(frozen=True)
 class UnitStep:
     """The numbers of one unit at one step. ``gates``, ``input_terms`` and ``hidden_terms`` map
-    a letter (i, f, g, o / r, z, n) to a float; ``c_prev`` and ``c`` are None for a GRU;
+    a gate name of `widgets.GATE_NAMES` ("input", "forget", "candidate", "output" / "reset",
+    "update", "new") to a float; ``c_prev`` and ``c`` are None for a GRU;
     ``t`` is the token read at ``step`` (T-1-step going backward)."""
 
     kind: str
@@ -62,7 +65,7 @@ def unit_step(trace, step: int, layer: int = -1, direction: int = 0, unit: int =
     where = (layer, direction, t, unit)
 
     def pick(arrays: dict) -> dict[str, float]:
-        return {SYMBOLS[name]: float(values[where]) for name, values in arrays.items()}
+        return {name: float(values[where]) for name, values in arrays.items()}
 
     def previous(states: np.ndarray, initial: np.ndarray) -> float:
         if step == 0:
@@ -103,18 +106,18 @@ def equation_lines(values: UnitStep) -> list[str]:
     'f_t = σ(W_if·x_t + b_if + W_hf·h_{t-1} + b_hf) = σ(0.530 + (−0.210)) = σ(0.320) = 0.579'.
     LSTM: i_t, f_t, g_t, o_t, c_t, h_t; GRU: r_t, z_t, n_t, h_t. Lessons 05 and 06."""
     v = check_values(values)
-    letters = "ifgo" if v.kind == "lstm" else "rz"
-    lines = [_gate_line(letter, v) for letter in letters]
+    names = GATE_NAMES["lstm"] if v.kind == "lstm" else ("reset", "update")
+    lines = [_gate_line(name, v) for name in names]
     if v.kind == "lstm":
-        f, i, g, o = (v.gates[k] for k in "figo")
+        i, f, g, o = (v.gates[name] for name in GATE_NAMES["lstm"])
         lines.append(f"c_t = f_t ⊙ c_{{t-1}} + i_t ⊙ g_t = {operand(f)} × {operand(v.c_prev)}"
                      f" + {operand(i)} × {operand(g)} = {operand(f * v.c_prev)} + "
                      f"{operand(i * g)} = {number(v.c)}")
         lines.append(f"h_t = o_t ⊙ tanh(c_t) = {operand(o)} × tanh({number(v.c)}) = "
                      f"{operand(o)} × {operand(np.tanh(v.c))} = {number(v.h)}")
         return lines
-    a, b = v.input_terms["n"], v.hidden_terms["n"]
-    r, z, n = (v.gates[k] for k in "rzn")
+    a, b = v.input_terms["new"], v.hidden_terms["new"]
+    r, z, n = (v.gates[name] for name in GATE_NAMES["gru"])
     lines.append(f"n_t = tanh(W_in·x_t + b_in + r_t ⊙ (W_hn·h_{{t-1}} + b_hn)) = tanh({number(a)}"
                  f" + {operand(r)} × {operand(b)}) = tanh({number(a)} + {operand(r * b)}) = "
                  f"tanh({number(a + r * b)}) = {number(n)}")
@@ -143,9 +146,10 @@ def equations_html(values: UnitStep) -> str:
             + "<br>".join(rows) + "</div>")
 
 
-def _gate_line(letter: str, v: UnitStep) -> str:
-    act = "tanh" if letter == "g" else "σ"
-    a, b, value = v.input_terms[letter], v.hidden_terms[letter], v.gates[letter]
+def _gate_line(name: str, v: UnitStep) -> str:
+    letter = SYMBOLS[name]
+    act = "tanh" if name == "candidate" else "σ"
+    a, b, value = v.input_terms[name], v.hidden_terms[name], v.gates[name]
     return (f"{letter}_t = {act}(W_i{letter}·x_t + b_i{letter} + W_h{letter}·h_{{t-1}} + "
             f"b_h{letter}) = {act}({number(a)} + {operand(b)}) = {act}({number(a + b)}) = "
             f"{number(value)}")

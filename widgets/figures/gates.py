@@ -46,7 +46,7 @@ class Panel(NamedTuple):
 PANELS = {
     "lstm": (Panel("input", "i_t", "input gate", True),
              Panel("forget", "f_t", "forget gate", True),
-             Panel("cell", "g_t", "candidate", False),
+             Panel("candidate", "g_t", "candidate", False),
              Panel("output", "o_t", "output gate", True),
              Panel("c", "c_t", "cell state", False),
              Panel("h", "h_t", "hidden state", False)),

@@ -17,11 +17,12 @@ from ..arguments import expect_choice, expect_finite, expect_type, shape_str, ty
 
 GATE_NAMES = {
     "rnn": (),
-    "lstm": ("input", "forget", "cell", "output"),
+    "lstm": ("input", "forget", "candidate", "output"),
     "gru": ("reset", "update", "new"),
 }
-"""Gate names per kind. LSTM in torch's row order i, f, g, o (the candidate g is "cell");
-GRU in torch's row order r, z, n."""
+"""Gate names per kind. LSTM in torch's row order i, f, g, o (g_t is "candidate"; "cell" is
+never a gate name, since `Trace.cell` is c_t); GRU in torch's row order r, z, n. Every gate
+mapping of the package (`Trace.gates`, `UnitStep.gates`, figures, widgets) uses these names."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -36,7 +37,7 @@ class Trace:
         hidden: h_t, shape (L, D, T, H).
         cell: c_t, shape (L, D, T, H) for an LSTM, else None.
         gates: gate name -> activations (L, D, T, H). LSTM: "input" i_t, "forget" f_t,
-            "cell" g_t (the candidate), "output" o_t. GRU: "reset" r_t, "update" z_t,
+            "candidate" g_t, "output" o_t. GRU: "reset" r_t, "update" z_t,
             "new" n_t. RNN: empty.
         output: the module's output for this sequence, shape (T, D * H).
         inputs: the sequence given to the first layer, shape (T, input_size).

@@ -18,7 +18,7 @@ import ipywidgets as ipw
 import plotly.graph_objects as go
 
 from ..figures.cell_diagram import cell_svg
-from ..figures.equations import SYMBOLS, UnitStep, equations_html, number, unit_step
+from ..figures.equations import UnitStep, equations_html, number, unit_step
 from ..figures.gates import (
     PANELS,
     check_gated,
@@ -148,4 +148,4 @@ def _panel_value(key: str, values: UnitStep) -> float:
     """The value a panel ("input" ... "new", "c", "h") shows for one unit at one step."""
     if key in ("c", "h"):
         return getattr(values, key)
-    return values.gates[SYMBOLS[key]]
+    return values.gates[key]
