@@ -50,7 +50,7 @@ def plural(noun: str) -> str:
     return noun + "s"
 
 
-def noun_phrase(rng: np.random.Generator, label: int, nouns: tuple[str, ...]) -> list[str]:
+def _noun_phrase(rng: np.random.Generator, label: int, nouns: tuple[str, ...]) -> list[str]:
     """A noun phrase of number ``label`` (0 singular, 1 plural) made of ``nouns`` (or of
     names, for PEOPLE): "Alice", "Alice and Tom", "the old dog", "the dogs", "the dog and
     the cat". Subjects and relative-clause objects come from this one function, so a bag of
@@ -66,30 +66,30 @@ def noun_phrase(rng: np.random.Generator, label: int, nouns: tuple[str, ...]) ->
     return ["the", *adjective, plural(noun) if label else noun]
 
 
-def modifier(
+def _modifier(
     rng: np.random.Generator, piece: str, subject_label: int, nouns: tuple[str, ...]
 ) -> tuple[list[str], int]:
     """(tokens, is_attractor) of a prepositional phrase ("pp", about places, either number)
     or a relative clause ("rc", its object of the subject's kind, mostly the other number)."""
     if piece == "pp":
         label = int(rng.integers(2))
-        tokens = [pick(rng, PREPOSITIONS), *noun_phrase(rng, label, PLACES)]
+        tokens = [pick(rng, PREPOSITIONS), *_noun_phrase(rng, label, PLACES)]
     else:
         label = 1 - subject_label if chance(rng, RC_ATTRACTOR) else subject_label
         pronoun = "who" if nouns is PEOPLE else "that"
-        tokens = [pronoun, pick(rng, RELATIVE_VERBS), *noun_phrase(rng, label, nouns)]
+        tokens = [pronoun, pick(rng, RELATIVE_VERBS), *_noun_phrase(rng, label, nouns)]
     return tokens, int(label != subject_label)
 
 
-def random_row(rng: np.random.Generator) -> tuple[int, str, int, int, str]:
+def _random_row(rng: np.random.Generator) -> tuple[int, str, int, int, str]:
     """(label, subject, distance, attractors, text) for one random sentence prefix."""
     label = int(rng.integers(2))
     nouns = PEOPLE if chance(rng, PERSON) else ANIMALS
-    subject = noun_phrase(rng, label, nouns)
+    subject = _noun_phrase(rng, label, nouns)
     pieces = MODIFIERS[_weighted(rng, MODIFIERS)][0]
     between, attractors = [], 0
     for piece in pieces:
-        tokens, is_attractor = modifier(rng, piece, label, nouns)
+        tokens, is_attractor = _modifier(rng, piece, label, nouns)
         between += tokens
         attractors += is_attractor
     if pieces[:1] == ("rc",) and nouns is PEOPLE:
@@ -103,7 +103,7 @@ def generate(seed: int = SEED) -> list[tuple]:
     rng = np.random.default_rng(seed)
     rows: dict[str, tuple] = {}
     while len(rows) < NUM_ROWS:
-        label, subject, distance, attractors, text = random_row(rng)
+        label, subject, distance, attractors, text = _random_row(rng)
         rows.setdefault(text, (label, VERB_FOR_LABEL[label], subject, distance, attractors))
     texts = list(rows)
     splits = split_by_group(texts, TEST_FRACTION, rng)

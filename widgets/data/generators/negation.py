@@ -46,29 +46,29 @@ COLUMNS = (
 Clause = tuple[str, str, str, str, str]
 
 
-def clause_tokens(clause: Clause) -> list[str]:
+def _clause_tokens(clause: Clause) -> list[str]:
     """["the", aspect, verb, (negator), (intensifier), adjective]."""
     aspect, verb, negator, intensifier, adjective = clause
     return [word for word in ("the", aspect, verb, negator, intensifier, adjective) if word]
 
 
-def clause_polarity(clause: Clause) -> int:
+def _clause_polarity(clause: Clause) -> int:
     """+1 (positive) or -1 (negative): the adjective's polarity, flipped by a negator."""
     sign = 1 if clause[4] in POSITIVE else -1
     return -sign if clause[2] else sign
 
 
-def sentence_label(clauses: tuple[Clause, ...]) -> int:
+def _sentence_label(clauses: tuple[Clause, ...]) -> int:
     """1 (positive) or 0 (negative): the polarity of the last clause."""
-    return int(clause_polarity(clauses[-1]) > 0)
+    return int(_clause_polarity(clauses[-1]) > 0)
 
 
-def sentence_text(clauses: tuple[Clause, ...]) -> str:
+def _sentence_text(clauses: tuple[Clause, ...]) -> str:
     """The clauses' tokens joined by " but "."""
-    return " but ".join(" ".join(clause_tokens(clause)) for clause in clauses)
+    return " but ".join(" ".join(_clause_tokens(clause)) for clause in clauses)
 
 
-def random_clause(
+def _random_clause(
     rng: np.random.Generator, verb: str, polarity: int, negated: bool, exclude_aspect: str = ""
 ) -> Clause:
     """A clause with the given polarity (+1 or -1), negated or not, about an aspect other than
@@ -81,16 +81,16 @@ def random_clause(
     return (aspect, verb, negator, intensifier, adjective)
 
 
-def random_contrast(rng: np.random.Generator) -> tuple[Clause, Clause]:
+def _random_contrast(rng: np.random.Generator) -> tuple[Clause, Clause]:
     """Two clauses of opposite polarity about different aspects, with the same verb."""
     verb = pick(rng, VERBS)
     polarity = pick(rng, (-1, 1))
-    second = random_clause(rng, verb, polarity, chance(rng, NEGATED[polarity]))
-    first = random_clause(rng, verb, -polarity, chance(rng, NEGATED[-polarity]), second[0])
+    second = _random_clause(rng, verb, polarity, chance(rng, NEGATED[polarity]))
+    first = _random_clause(rng, verb, -polarity, chance(rng, NEGATED[-polarity]), second[0])
     return (first, second)
 
 
-def partner(rng: np.random.Generator, clauses: tuple[Clause, Clause]) -> tuple[Clause, Clause]:
+def _partner(rng: np.random.Generator, clauses: tuple[Clause, Clause]) -> tuple[Clause, Clause]:
     """A contrast sentence with the same bag of words and the opposite label.
 
     Either the two clauses swap places, or (when both or neither clause is negated) the two
@@ -113,22 +113,22 @@ def generate(seed: int = SEED) -> list[tuple[str, int, str, str]]:
     sentences: dict[str, tuple[int, str]] = {}  # text -> (label, kind), insertion ordered
 
     def add(group: list[tuple[Clause, ...]]) -> None:
-        texts = [sentence_text(clauses) for clauses in group]
+        texts = [_sentence_text(clauses) for clauses in group]
         if len(set(texts)) == len(texts) and not any(text in sentences for text in texts):
             for clauses, text in zip(group, texts, strict=True):
                 kind = "single" if len(clauses) == 1 else "contrast"
-                sentences[text] = (sentence_label(clauses), kind)
+                sentences[text] = (_sentence_label(clauses), kind)
 
     wanted = 0
     for (polarity, negated), count in NUM_SINGLE.items():
         wanted += count
         while len(sentences) < wanted:
-            add([(random_clause(rng, pick(rng, VERBS), polarity, negated),)])
+            add([(_random_clause(rng, pick(rng, VERBS), polarity, negated),)])
     while len(sentences) < wanted + 2 * NUM_PAIRS:
-        clauses = random_contrast(rng)
-        add([clauses, partner(rng, clauses)])
+        clauses = _random_contrast(rng)
+        add([clauses, _partner(rng, clauses)])
     while len(sentences) < wanted + 2 * NUM_PAIRS + NUM_UNPAIRED:
-        add([random_contrast(rng)])
+        add([_random_contrast(rng)])
     texts = list(sentences)
     order = rng.permutation(len(texts))
     texts = [texts[i] for i in order]

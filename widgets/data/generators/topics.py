@@ -79,7 +79,7 @@ COLUMNS = (
 Event = tuple[int, tuple[str, str], tuple[str, str]]  # (topic, subject, predicate)
 
 
-def random_event(rng: np.random.Generator, topic: int) -> Event:
+def _random_event(rng: np.random.Generator, topic: int) -> Event:
     """A subject and a predicate of the topic (0 World ... 3 Sci/Tech)."""
     return (topic, pick(rng, SUBJECTS[topic]), pick(rng, PREDICATES[topic]))
 
@@ -99,15 +99,15 @@ def join(main: str, sub: str, link: str, sub_first: bool) -> str:
 
 def item(rng: np.random.Generator, topic: int) -> tuple[str, str]:
     """(title, description) of one news item whose main event is of the given topic."""
-    main = random_event(rng, topic)
+    main = _random_event(rng, topic)
     when = f" {pick(rng, WHEN)}" if chance(rng, 0.5) else ""
     if not chance(rng, MIXED):
-        other = random_event(rng, topic)
+        other = _random_event(rng, topic)
         text = clause(main, False) + when
         if chance(rng, 0.5):
             text = f"{text} and {clause(other, False)}"
         return clause(main, True), _sentence(text)
-    sub = random_event(rng, pick(rng, [t for t in range(4) if t != topic]))
+    sub = _random_event(rng, pick(rng, [t for t in range(4) if t != topic]))
     link = pick(rng, DESCRIPTION_LINKS)
     title = join(clause(main, True), clause(sub, True), TITLE_LINKS[link], chance(rng, 0.5))
     text = join(clause(main, False) + when, clause(sub, False), link, chance(rng, 0.5))
@@ -129,7 +129,7 @@ def generate(seed: int = SEED) -> list[tuple[str, int, str, str]]:
     return train_first(rows)
 
 
-def csv_text(rows: list[tuple[int, str, str]]) -> str:
+def _csv_text(rows: list[tuple[int, str, str]]) -> str:
     """AG News style CSV text (every field quoted, "\\n" line ends) with a header row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
@@ -141,7 +141,7 @@ def csv_text(rows: list[tuple[int, str, str]]) -> str:
 def build(seed: int = SEED) -> dict[str, str]:
     """{file name: file text} for the train and the test file."""
     rows = generate(seed)
-    return {name: csv_text([row[1:] for row in rows if row[0] == split])
+    return {name: _csv_text([row[1:] for row in rows if row[0] == split])
             for split, name in FILE_NAMES.items()}
 
 
