@@ -129,7 +129,7 @@ class FakeDisplay:
         return self if display_id else None
 
     def update(self, obj):
-        self.updates.append(obj.children[1].value)
+        self.updates.append(obj)
 
 
 def test_progress_bar_in_a_notebook(monkeypatch):
@@ -138,7 +138,9 @@ def test_progress_bar_in_a_notebook(monkeypatch):
     monkeypatch.setattr("IPython.display.display", fake)
     train_once(epochs=2)
     (box,) = fake.shown
-    bar, label = box.children
+    title, bar, stats = box.children
+    assert "training" in title.value
     assert bar.value == bar.max == 16 and bar.bar_style == "success"
-    assert label.value.startswith("training done: 16/16 steps, loss ")
-    assert fake.updates == [label.value]  # the output is re-sent at the end (static form)
+    assert "16/16" in stats.value and "loss=" in stats.value  # steps done and the last loss
+    assert "step/s" in stats.value or "s/step" in stats.value  # tqdm's rate
+    assert fake.updates == [box]  # the output is re-sent at the end (static form)

@@ -172,33 +172,30 @@ def _length(batches) -> int:
 
 
 class _ProgressBar:
-    """An ipywidgets bar when a notebook kernel runs; silent elsewhere (scripts, tests)."""
+    """tqdm's notebook bar (steps done, rate, time left, the latest loss) when a notebook kernel
+    runs; silent elsewhere (scripts, tests). At the end the bar's output is shown again, so a
+    page exported without a kernel keeps the finished bar, not the empty one."""
 
     def __init__(self, total: int, description: str):
-        self.widget = None
+        self.bar = None
         if not _in_notebook():
             return
-        import ipywidgets
         from IPython.display import display
+        from tqdm.notebook import tqdm
 
-        self.total = max(total, 1)
-        self.bar = ipywidgets.IntProgress(value=0, min=0, max=self.total, description="")
-        self.label = ipywidgets.Label(value=f"{description}: starting")
-        self.description = description
-        self.widget = ipywidgets.HBox([self.bar, self.label])
-        self.handle = display(self.widget, display_id=True)
+        self.bar = tqdm(total=max(total, 1), desc=description, unit="step", display=False)
+        self.handle = display(self.bar.container, display_id=True)
 
     def update(self, done: int, loss: float) -> None:
-        if self.widget is not None:
-            self.bar.value = min(done, self.total)
-            self.label.value = f"{self.description}: {done}/{self.total} steps, loss {loss:.4f}"
+        if self.bar is not None:
+            self.bar.set_postfix(loss=f"{loss:.4f}", refresh=False)
+            self.bar.update(min(done, self.bar.total) - self.bar.n)
 
     def close(self, seconds: float) -> None:
-        if self.widget is not None:
-            self.bar.value = self.total
-            self.bar.bar_style = "success"
-            self.label.value = self.label.value.replace(": ", " done: ", 1) + f" ({seconds:.1f} s)"
-            self.handle.update(self.widget)  # the output's static form shows the end state
+        if self.bar is not None:
+            self.bar.update(self.bar.total - self.bar.n)
+            self.bar.close()
+            self.handle.update(self.bar.container)
 
 
 def _in_notebook() -> bool:
