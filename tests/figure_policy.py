@@ -1,4 +1,4 @@
-"""The course's colour policy for plotly figures, as a checker (COURSE.md, quality bars):
+"""The course's colour policy for plotly figures, as a checker (a quality bar of the course):
 
 - every colour scale is colour-blind safe: RdBu or PuOr (diverging), Cividis or Viridis
   (sequential), possibly reversed;

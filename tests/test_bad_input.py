@@ -1,4 +1,4 @@
-"""Bad input everywhere (issue 7, item 5): every public function and widget constructor of
+"""Bad input everywhere: every public function and widget constructor of
 `widgets` is called with wrong types, wrong shapes, empty and oversized inputs, NaN/inf values
 and unknown names, and must raise a clear error that names the argument and says what was
 expected.

@@ -1,4 +1,4 @@
-"""Safe defaults (issue 7): the README's launch command keeps JupyterLab on localhost behind its
+"""Safe defaults: the README's launch command keeps JupyterLab on localhost behind its
 token (read from the README, then actually started), user text is escaped before it reaches
 HTML or plotly's labels, and no code evals learner input or unpickles a file.
 

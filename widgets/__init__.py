@@ -1,11 +1,18 @@
 """Helpers for the RNN course: tracing, reference cells, data, checks, training and widgets.
 
-Notebooks teach; this package remembers. Each function's docstring names the lesson that
-explains it. The most used names are importable from here (``widgets.trace``,
-``widgets.StateStepper``, ...); the rest from their modules.
+Notebooks teach; this package remembers. Every module's docstring ends with the lessons that
+explain it. The names lessons use are importable from here (``widgets.trace``,
+``widgets.StateStepper``, ...); the rest from their modules. The layers, bottom up:
+``arguments`` and ``paths``; the maths a lesson points at (``reference``, ``bptt``,
+``compare``, ``jacobians``, ``training``, ``models``, ``initialization``, ``experiments``) with
+``tracing/`` (recording a `Trace`), ``data/`` and the quiz store; then ``figures/`` (pure
+figure functions); then ``views/`` and ``quizzes/`` (the widgets). No module imports from a
+layer above its own.
 
 Importing the package in a kernel registers IPython display formatters that give every widget a
-static form (its current state as HTML) for nbconvert and static sites; see static_html.py.
+static form (its current state as HTML) for nbconvert and static sites; see views/static.py.
+
+Lessons: 00, 01, 02, 03, 04, 05, 06, 07, 08.
 """
 
 from .bptt import RNNGradients, rnn_backward

@@ -1,5 +1,8 @@
 """Argument checks shared by the whole package: every bad argument gets an error that names it
-and says what was expected (house rule 11)."""
+and says what was expected (house rule 11).
+
+Lessons: none.
+"""
 
 from __future__ import annotations
 

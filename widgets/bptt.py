@@ -15,6 +15,8 @@ collects what flows back from the later steps. Walking backwards from the last s
     ∂L/∂x_t = W_ih^T da_t       ∂L/∂h0 = W_hh^T da_0
 
 The weights are shared by all steps, so their gradients are sums over the steps.
+
+Lessons: 02, 03.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from .reference import NONLINEARITIES, _float64, _param_dict, rnn_forward
 
 @dataclass(frozen=True, eq=False)
 class RNNGradients:
-    """The gradients of the loss L computed by `rnn_backward` (lesson 03).
+    """The gradients of the loss L computed by `rnn_backward`.
 
     Each field holds ∂L/∂(the thing it is named after), with that thing's shape:
     weight_ih (hidden_size, input_size), weight_hh (hidden_size, hidden_size), bias_ih and
@@ -47,8 +49,8 @@ class RNNGradients:
 
 
 def rnn_backward(xs, h0, params, grad_hs, nonlinearity="tanh"):
-    """Backpropagation through time for the vanilla RNN of `widgets.reference.rnn_forward`
-    (lesson 03); equal to torch's autograd on ``nn.RNN(...).double()``.
+    """Backpropagation through time for the vanilla RNN of `widgets.reference.rnn_forward`;
+    equal to torch's autograd on ``nn.RNN(...).double()``.
 
     Args:
         xs: the inputs, (T, input_size).

@@ -6,6 +6,8 @@ line, exactly what differs (lessons 02-08, first shown in lesson 02).
 
 Neither raises when the learner's answer is wrong, so a notebook still runs top to bottom;
 ``result.assert_ok()`` raises AssertionError with the message, for assert cells.
+
+Lessons: 02, 03, 04, 05, 06, 07, 08.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class Comparison:
 
 
 def compare(actual, expected, name="h_t", shape_names=None, atol=1e-8, rtol=0.0) -> Comparison:
-    """Compare a learner's ``actual`` array with the reference ``expected`` (lessons 02-08).
+    """Compare a learner's ``actual`` array with the reference ``expected``.
 
     Entries match when |actual - expected| <= atol + rtol * |expected|. ``shape_names`` names
     the dimensions of ``expected`` for the messages, e.g. ("hidden_size",) or "(T, hidden_size)".
@@ -80,7 +82,7 @@ def compare(actual, expected, name="h_t", shape_names=None, atol=1e-8, rtol=0.0)
 
 def check_exercise(learner_fn, reference_fn, cases, name="h_t", atol=1e-8, rtol=0.0
                    ) -> Comparison:
-    """Run the learner's function and the reference on each case and compare (lessons 02-08).
+    """Run the learner's function and the reference on each case and compare.
 
     ``cases`` is a list of keyword-argument dicts; each function gets its own copy of them.
     ``name`` names the output, or each output when the functions return a tuple, e.g.

@@ -7,6 +7,8 @@ Lesson 04 runs a reduced version live and plots these results from the committed
 
 The task is latching (`widgets.tasks.latching`): one bit at step 0, then T - 1 zeros; the
 model reads its last state and must name the bit. Chance is 50 %.
+
+Lessons: 04, 05.
 """
 
 from __future__ import annotations

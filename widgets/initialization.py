@@ -1,5 +1,8 @@
 """Initialisations the lessons change on purpose: the LSTM's forget-gate bias (lesson 05) and
-the spectral radius of a vanilla RNN's recurrent matrix (lesson 04)."""
+the spectral radius of a vanilla RNN's recurrent matrix (lesson 04).
+
+Lessons: 04, 05.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from .arguments import expect_finite, expect_number, expect_type
 
 def set_forget_bias(lstm: nn.Module, value: float) -> nn.Module:
     """Make the forget gate's total bias b_ih + b_hh equal ``value`` for every unit, layer and
-    direction, in place, and return ``lstm`` (lesson 05_lstm_gates). In torch's gate order
+    direction, in place, and return ``lstm``. In torch's gate order
     i, f, g, o the forget rows are ``hidden_size:2*hidden_size`` of ``bias_ih_*`` and
     ``bias_hh_*``: b_ih's forget rows are set to ``value`` and b_hh's to 0. A bias of 1-3
     starts f_t = σ(b) near 0.73-0.95, so the cell state is kept from step to step."""
@@ -33,7 +36,7 @@ def scale_recurrent_weights(rnn: nn.Module, spectral_radius: float) -> nn.Module
     """Rescale every ``weight_hh_*`` (hidden_size, hidden_size) of a vanilla RNN in place so its
     spectral radius (largest |eigenvalue|) equals ``spectral_radius``; return ``rnn``.
     Below 1 gradients vanish geometrically with distance; above 1 they can explode while the
-    activations are small (lesson 04_vanishing_gradients)."""
+    activations are small."""
     if isinstance(rnn, nn.LSTM | nn.GRU | nn.LSTMCell | nn.GRUCell):
         raise TypeError("`rnn` must be a vanilla torch.nn.RNN or RNNCell: an LSTM's or GRU's "
                         "weight_hh stacks several gate matrices, so it has no spectral radius")
@@ -50,7 +53,7 @@ def scale_recurrent_weights(rnn: nn.Module, spectral_radius: float) -> nn.Module
 
 
 def spectral_radius(matrix: torch.Tensor) -> float:
-    """Largest |eigenvalue| of a square (n, n) matrix, computed in float64 (lesson 04)."""
+    """Largest |eigenvalue| of a square (n, n) matrix, computed in float64."""
     expect_type("matrix", matrix, torch.Tensor, "a torch.Tensor")
     if matrix.dim() != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
         raise ValueError(f"`matrix` must be square (n, n) with n >= 1, got shape "

@@ -9,6 +9,8 @@ back through time multiplies by the Jacobian
 and the chain rule gives ∂h_T/∂h_k = J_T J_{T-1} ... J_{k+1} (the identity when k = T).
 States are numbered as `widgets.rnn_forward` returns them: ``hs[t]`` is h_t, t = 0 ... T, so
 ``hs`` has T + 1 rows and the last state is h_T = ``hs[-1]``.
+
+Lessons: 04.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ def step_jacobian(h_t, weight_hh, nonlinearity: str = "tanh") -> np.ndarray:
 
     h_t (hidden_size,) is the state *after* step t (tanh' is written with it), weight_hh
     (hidden_size, hidden_size). Returns (hidden_size, hidden_size): row i scaled by unit i's
-    slope. Lesson 04_vanishing_gradients."""
+    slope."""
     weight_hh = _square("weight_hh", weight_hh)
     h_t = _array("h_t", h_t)
     if h_t.shape != (len(weight_hh),):
@@ -34,7 +36,7 @@ def step_jacobian(h_t, weight_hh, nonlinearity: str = "tanh") -> np.ndarray:
 
 
 def jacobian_product(hs, weight_hh, k: int, nonlinearity: str = "tanh") -> np.ndarray:
-    """∂h_T/∂h_k = J_T J_{T-1} ... J_{k+1} with T = len(hs) - 1, float64 (lesson 04).
+    """∂h_T/∂h_k = J_T J_{T-1} ... J_{k+1} with T = len(hs) - 1, float64.
 
     hs (T + 1, hidden_size): the states h_0 ... h_T (e.g. from `widgets.rnn_forward`);
     weight_hh (hidden_size, hidden_size); 0 <= k <= T. Returns (hidden_size, hidden_size);
@@ -50,7 +52,7 @@ def jacobian_product(hs, weight_hh, k: int, nonlinearity: str = "tanh") -> np.nd
 def jacobian_norms(hs, weight_hh, nonlinearity: str = "tanh") -> np.ndarray:
     """The spectral norm (largest singular value) of ∂h_T/∂h_k for every k = 0 ... T, as one
     (T + 1,) float64 array indexed by k; entry T is 1. The products are built from k = T down,
-    one matrix product per step. Lesson 04_vanishing_gradients."""
+    one matrix product per step."""
     hs, weight_hh = _states(hs, weight_hh)
     norms = np.empty(len(hs))
     product = np.eye(len(weight_hh))

@@ -3,6 +3,8 @@ the recurrent classifier and its padding, lessons 04-05 the long-range models).
 
 Every recurrent model here keeps its parts under torch's names, ``embedding`` and ``rnn``, so
 the widgets (`StateStepper.from_model`, `GateViewer.from_model`) can trace it.
+
+Lessons: 01, 02, 03, 04, 05, 06, 07, 08.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ copies): larger sizes get a clear error instead of running out of memory."""
 
 
 class BagOfEmbeddings(nn.Module):
-    """The baseline of lesson 01: the mean of the token embeddings, then a linear layer.
+    """The order-blind baseline: the mean of the token embeddings, then a linear layer.
 
     forward(ids (B, T) int64 padded with 0, lengths (B,)) -> logits (B, num_classes).
     The order of the tokens cannot matter: a mean is the same in any order."""
@@ -41,7 +43,7 @@ class BagOfEmbeddings(nn.Module):
 
 
 class RecurrentClassifier(nn.Module):
-    """Embedding -> RNN, LSTM or GRU -> linear layer on the final state (lessons 03-08).
+    """Embedding -> RNN, LSTM or GRU -> linear layer on the final state.
 
     forward(ids (B, T) int64 right-padded with 0, lengths (B,)) -> logits (B, num_classes).
     The sequences are packed (`pack_padded_sequence`), so the padding never enters the
@@ -84,8 +86,7 @@ class RecurrentClassifier(nn.Module):
 
 
 class LongRangeModel(nn.Module):
-    """A recurrent layer on real-valued inputs and a linear read-out of its last state
-    (lessons 04 and 05: the latching and adding tasks of `widgets.data.tasks`).
+    """A recurrent layer on real-valued inputs and a linear read-out of its last state.
 
     forward(inputs (B, T, input_size)) -> (B, output_size).
     ``forget_bias``: for an LSTM, the forget gate's bias (b_ih + b_hh of the forget rows) is set
@@ -115,7 +116,7 @@ class LongRangeModel(nn.Module):
 def rnn_parameter_count(kind: str, input_size: int, hidden_size: int, num_layers: int = 1,
                         num_directions: int = 1) -> int:
     """The parameters torch gives an ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` with biases:
-    gates × hidden_size × (layer input + hidden_size + 2) per layer and direction (lesson 02)."""
+    gates × hidden_size × (layer input + hidden_size + 2) per layer and direction."""
     def layer(inputs: int) -> int:
         return num_directions * GATES[kind] * hidden_size * (inputs + hidden_size + 2)
     return layer(input_size) + (num_layers - 1) * layer(num_directions * hidden_size)

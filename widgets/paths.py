@@ -1,6 +1,8 @@
 """Where the course's files are: the repository root and its data, lessons and quiz folders.
 
 Every module that reads a committed file finds it from here, never from its own location.
+
+Lessons: none.
 """
 
 from __future__ import annotations

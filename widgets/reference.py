@@ -10,6 +10,8 @@ follows torch's conventions, so with a ``.double()`` module the results equal to
   gate: LSTM rows in the order i, f, g, o; GRU rows in the order r, z, n.
 
 Shapes: x_t (input_size,), h_prev and c_prev (hidden_size,), a sequence xs (T, input_size).
+
+Lessons: 02, 05, 06, 07.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ GATE_COUNT = {nn.RNN: 1, nn.LSTM: 4, nn.GRU: 3}
 
 
 def sigmoid(a):
-    """σ(a) = 1 / (1 + e^(-a)), elementwise: squashes any number into (0, 1) (lesson 05)."""
+    """σ(a) = 1 / (1 + e^(-a)), elementwise: squashes any number into (0, 1)."""
     with np.errstate(over="ignore"):  # e^(-a) overflows to inf when a < -709; σ is then 0
         return 1.0 / (1.0 + np.exp(-a))
 
@@ -35,7 +37,7 @@ def sigmoid(a):
 # ---------------------------------------------------------------- one step (lessons 02, 05, 06)
 
 def rnn_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh, nonlinearity="tanh"):
-    """One step of the vanilla RNN, as ``torch.nn.RNN`` computes it (lesson 02).
+    """One step of the vanilla RNN, as ``torch.nn.RNN`` computes it.
 
         h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)        (relu instead of tanh if asked)
 
@@ -51,7 +53,7 @@ def rnn_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh, nonlinearity="
 
 
 def lstm_gates(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
-    """The four LSTM gates at one step, as ``torch.nn.LSTM`` computes them (lesson 05).
+    """The four LSTM gates at one step, as ``torch.nn.LSTM`` computes them.
 
         i_t = σ(W_ii x_t + b_ii + W_hi h_{t-1} + b_hi)      input gate
         f_t = σ(W_if x_t + b_if + W_hf h_{t-1} + b_hf)      forget gate
@@ -71,7 +73,7 @@ def lstm_gates(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
 
 
 def lstm_step(x_t, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):
-    """One LSTM step (lesson 05): the gates of `lstm_gates`, then
+    """One LSTM step: the gates of `lstm_gates`, then
 
         c_t = f_t ⊙ c_{t-1} + i_t ⊙ g_t        forget some old memory, write some new
         h_t = o_t ⊙ tanh(c_t)                  the output gate decides what c_t shows
@@ -88,7 +90,7 @@ def lstm_step(x_t, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):
 
 def gru_gates(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
     """The GRU's reset gate, update gate and new state at one step, as ``torch.nn.GRU``
-    computes them (lesson 06).
+    computes them.
 
         r_t = σ(W_ir x_t + b_ir + W_hr h_{t-1} + b_hr)             reset gate
         z_t = σ(W_iz x_t + b_iz + W_hz h_{t-1} + b_hz)             update gate
@@ -110,7 +112,7 @@ def gru_gates(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
 
 
 def gru_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
-    """One GRU step (lesson 06): the gates of `gru_gates`, then
+    """One GRU step: the gates of `gru_gates`, then
 
         h_t = (1 - z_t) ⊙ n_t + z_t ⊙ h_{t-1}     z_t near 1 keeps the old state
 
@@ -124,13 +126,13 @@ def gru_step(x_t, h_prev, weight_ih, weight_hh, bias_ih, bias_hh):
 
 def rnn_forward(xs, h0, weight_ih, weight_hh, bias_ih, bias_hh, nonlinearity="tanh",
                 reverse=False):
-    """Run `rnn_step` over a sequence: the unrolled loop of lesson 02, with the same weights
+    """Run `rnn_step` over a sequence: the unrolled loop, with the same weights
     at every step. It takes the weights as `rnn_step` does, so ``rnn_forward(xs, h0,
     **cell_params(rnn))`` and ``rnn_step(x_t, h_prev, **cell_params(rnn))`` read alike.
 
     xs (T, input_size): x_1 ... x_T in its rows; h0 (hidden_size,); the weights as in
     `rnn_step`. ``reverse=True`` reads the sequence right to left (the backward direction of a
-    bidirectional RNN, lesson 07) but still returns the states in input order.
+    bidirectional RNN) but still returns the states in input order.
     Returns hs, shape (T, hidden_size): hs[t - 1] is h_t, the state after reading x_t.
     """
     xs, (h_t,), weights = _sequence_arrays(1, xs, (weight_ih, weight_hh, bias_ih, bias_hh),
@@ -143,7 +145,7 @@ def rnn_forward(xs, h0, weight_ih, weight_hh, bias_ih, bias_hh, nonlinearity="ta
 
 
 def lstm_forward(xs, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh, reverse=False):
-    """Run `lstm_step` over a sequence (lesson 05); the weights and ``reverse`` as in
+    """Run `lstm_step` over a sequence; the weights and ``reverse`` as in
     `rnn_forward` (``lstm_forward(xs, h0, c0, **cell_params(lstm))``).
 
     xs (T, input_size), h0 and c0 (hidden_size,).
@@ -159,7 +161,7 @@ def lstm_forward(xs, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh, reverse=Fal
 
 
 def gru_forward(xs, h0, weight_ih, weight_hh, bias_ih, bias_hh, reverse=False):
-    """Run `gru_step` over a sequence (lesson 06); the weights and ``reverse`` as in
+    """Run `gru_step` over a sequence; the weights and ``reverse`` as in
     `rnn_forward` (``gru_forward(xs, h0, **cell_params(gru))``).
 
     xs (T, input_size), h0 (hidden_size,). Returns hs, shape (T, hidden_size): hs[t - 1] is h_t.
@@ -175,7 +177,7 @@ def gru_forward(xs, h0, weight_ih, weight_hh, bias_ih, bias_hh, reverse=False):
 
 def cell_params(module, layer=0, direction=0):
     """The parameters of one layer and direction of a torch ``nn.RNN``, ``nn.LSTM`` or
-    ``nn.GRU``, as float64 numpy copies (lessons 02, 05, 06, 07).
+    ``nn.GRU``, as float64 numpy copies.
 
     Returns a dict with keys weight_ih (gates*hidden_size, input_size of that layer),
     weight_hh (gates*hidden_size, hidden_size), bias_ih and bias_hh (gates*hidden_size,), where

@@ -3,6 +3,8 @@
 `set_seed` is the course's one seeding helper. `fit` is the loop of lesson 03 written once:
 forward, loss, backward, optional gradient clipping (lesson 04), optimizer step; it shows a
 progress bar in a notebook and returns the history of the loss.
+
+Lessons: 03, 04, 05.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def fit(model: torch.nn.Module, batches, loss_fn: Callable, optimizer: torch.opt
     Args:
         batches: for ``epochs``, an iterable of ``(inputs, targets)`` read once per epoch;
             for ``steps``, a callable ``step -> (inputs, targets)`` making fresh batches
-            (the long-range tasks of lessons 04-05). ``inputs`` may be a tuple, passed to the
+            (the long-range tasks). ``inputs`` may be a tuple, passed to the
             model as separate arguments (e.g. padded token ids and their lengths).
         loss_fn: ``loss_fn(model_output, targets) -> scalar tensor``.
         epochs / steps: exactly one of them.

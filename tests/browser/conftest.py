@@ -1,6 +1,6 @@
 """Fixtures for browser tests: JupyterLab on loopback + Debian's headless Chromium.
 
-Follows BROWSER_TESTING.md. One JupyterLab server per session (free loopback port, random
+One JupyterLab server per session (free loopback port, random
 token, isolated HOME / Jupyter dirs / settings, root_dir a temp folder, RNN_COURSE_DATA_DIR a temp
 folder) and one Chromium context whose network is limited to loopback. Per test, the `lab`
 fixture gives a fresh page with helpers (write and open a notebook, run all cells, wait until

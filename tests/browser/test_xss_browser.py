@@ -1,4 +1,4 @@
-"""User text stays text in a real browser (issue 7, safe defaults).
+"""User text stays text in a real browser.
 
 One notebook builds every widget that shows user- or data-provided text, with markup payloads
 as tokens, typed sentences, model labels, quiz texts, typed answers, a quiz title and lesson

@@ -6,4 +6,6 @@ padded batches, and the tasks generated on the fly.
 - ``tasks``: long-range memory tasks (lessons 04-05). ``tagging``: lesson 07's tagging task.
 - ``generators/``: the seeded grammars that wrote ``data/*.tsv``/``*.csv``;
   ``python -m widgets.data.make_data`` rebuilds them (``--check`` compares).
+
+Lessons: 01, 03, 04, 05, 07, 08.
 """

@@ -4,6 +4,8 @@ explains padding; lessons 01, 05-08 reuse it).
 A batch is ``((ids, lengths), labels)``: ids (B, T) int64 right-padded with ``<pad>`` = 0,
 lengths (B,) int64, labels (B,) int64, which is what `widgets.fit` and the models of
 `widgets.models` take.
+
+Lessons: 01, 02, 03, 05, 06, 07, 08.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def accuracy(model: torch.nn.Module, batches: Sequence) -> float:
 
 
 def parameter_count(model: torch.nn.Module) -> int:
-    """The number of trainable numbers in ``model`` (lessons 02, 06, 07, 08)."""
+    """The number of trainable numbers in ``model``."""
     expect_type("model", model, torch.nn.Module, "a torch.nn.Module")
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 

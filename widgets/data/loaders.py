@@ -3,6 +3,8 @@
 Each loader returns a `TokenData`: token lists, integer labels, the label names and any extra
 columns. The files are written by ``python -m widgets.data.make_data`` (see data/README.md); the
 vocabulary, padding and bag-of-words cap live in `widgets.data.vocab` and are re-exported here.
+
+Lessons: 01, 03, 05, 08.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ class TokenData:
 
 
 def load_negation(split: str = "train", data_dir: str | Path | None = None) -> TokenData:
-    """The negation sentiment reviews of one split (lessons 01 and 03).
+    """The negation sentiment reviews of one split.
 
     Labels 0 negative, 1 positive; column "kind" ("single" or "contrast"). Sentences are at
     most 13 tokens long.
@@ -66,8 +68,8 @@ def load_negation(split: str = "train", data_dir: str | Path | None = None) -> T
 
 
 def load_agreement(split: str = "train", data_dir: str | Path | None = None) -> TokenData:
-    """Sentence beginnings up to the verb, labelled 0 singular ("is") or 1 plural ("are")
-    (lesson 05). Columns: "subject" (str), "distance" and "attractors" (int)."""
+    """Sentence beginnings up to the verb, labelled 0 singular ("is") or 1 plural ("are").
+    Columns: "subject" (str), "distance" and "attractors" (int)."""
     rows = _read_tsv(agreement.FILE_NAME, split, data_dir)
     return TokenData(
         tokens=[row["text"].split(" ") for row in rows],
@@ -82,7 +84,7 @@ def load_agreement(split: str = "train", data_dir: str | Path | None = None) -> 
 
 
 def load_topics(split: str = "train", data_dir: str | Path | None = None) -> TokenData:
-    """The course's topic data (lesson 08): data/topics_train.csv or topics_test.csv, read by
+    """The course's topic data: data/topics_train.csv or topics_test.csv, read by
     `load_ag_news_csv`. Labels 0 World, 1 Sports, 2 Business, 3 Sci/Tech."""
     expect_choice("split", split, SPLITS)
     return load_ag_news_csv(_data_file(topics.FILE_NAMES[split], data_dir))
@@ -90,7 +92,7 @@ def load_topics(split: str = "train", data_dir: str | Path | None = None) -> Tok
 
 def load_ag_news_csv(path: str | Path) -> TokenData:
     """Read a CSV in the public AG News layout: ``"class","title","description"`` per row,
-    class 1-4 (World, Sports, Business, Sci/Tech), an optional header row (lesson 08).
+    class 1-4 (World, Sports, Business, Sci/Tech), an optional header row.
 
     Labels are class - 1 (0 ... 3); tokens are `ag_news_tokens(title, description)`;
     columns "title" and "description" hold the raw text.

@@ -7,6 +7,8 @@
 The generators are seeded (one fixed ``numpy.random.default_rng`` seed per data set) and write
 the same bytes on every run; data/README.md is generated too, so its row and byte counts are
 always those of the files.
+
+Lessons: 01, 03, 05, 08.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ Jordan ...", "the cities of Paris and Jordan ..."): there the left context suffi
 
 Tags per token: 0 "other", 1 "person", 2 "place". `tag_batches` pads the tags with
 ``IGNORE_INDEX`` so that `tagging_loss` and the accuracies skip the padding.
+
+Lessons: 07.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ MAX_NAMES = 3
 
 @dataclass(frozen=True)
 class TaggedData:
-    """N sentences tagged token by token (lesson 07).
+    """N sentences tagged token by token.
 
     Attributes:
         tokens: N token lists (list of list of str).
@@ -71,7 +73,7 @@ class TaggedData:
 
 def name_tagging(num_sentences: int, seed: int = 0) -> TaggedData:
     """``num_sentences`` tagged sentences from the grammar above, the same for the same
-    ``seed`` (lesson 07). Persons and places are equally likely, and the names are drawn
+    ``seed``. Persons and places are equally likely, and the names are drawn
     independently of the tag, so without a cue no left context can tell them apart."""
     num_sentences = expect_int("num_sentences", num_sentences, low=1)
     rng = np.random.default_rng(expect_int("seed", seed, low=0))
@@ -112,7 +114,7 @@ def _sentence(rng: np.random.Generator) -> tuple[list[str], list[int], dict]:
 
 def tag_batches(data: TaggedData, vocab: Vocab, batch_size: int = 32, shuffle: bool = True,
                 seed: int = 0) -> list:
-    """Cut ``data`` into batches ``((ids (B, T), lengths (B,)), tags (B, T))`` (lesson 07).
+    """Cut ``data`` into batches ``((ids (B, T), lengths (B,)), tags (B, T))``.
 
     ids are right-padded with ``<pad>`` = 0 and tags with ``IGNORE_INDEX``; each batch is
     padded only to its own longest sentence. ``shuffle`` orders the sentences with a generator
@@ -130,7 +132,7 @@ def tag_batches(data: TaggedData, vocab: Vocab, batch_size: int = 32, shuffle: b
 
 
 def tagging_loss(logits: torch.Tensor, tags: torch.Tensor) -> torch.Tensor:
-    """Mean cross-entropy over the real tokens of a batch (lesson 07).
+    """Mean cross-entropy over the real tokens of a batch.
 
     logits (B, T, num_tags), tags (B, T) with ``IGNORE_INDEX`` at padding positions."""
     if logits.dim() != 3 or tags.shape != logits.shape[:2]:
@@ -142,7 +144,7 @@ def tagging_loss(logits: torch.Tensor, tags: torch.Tensor) -> torch.Tensor:
 @torch.no_grad()
 def predict_tags(model: torch.nn.Module, batches: Sequence) -> list[list[int]]:
     """The predicted tag of every token, one list per sentence (its own length), in the
-    batches' order (lesson 07). ``model(ids, lengths)`` must return (B, T, num_tags)."""
+    batches' order. ``model(ids, lengths)`` must return (B, T, num_tags)."""
     model.eval()
     predicted = []
     for (ids, lengths), _ in batches:

@@ -4,6 +4,8 @@ Each function takes the sequence length (the distance the answer must be carried
 size and a ``torch.Generator`` or an int seed, and returns ``(inputs, target)`` in batch_first
 layout: inputs (B, T, input_size) float32, ready for ``nn.RNN(..., batch_first=True)``. Pass a
 Generator to draw fresh batches in a training loop, an int seed for one fixed batch.
+
+Lessons: 04, 05.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ U(0, 1) values, 2 / 12 ≈ 0.167. A model must beat this to have learnt anything
 def adding_problem(
     seq_len: int, batch_size: int, generator: torch.Generator | int
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """The adding problem (lessons 04 and 05): add the two marked numbers of a long sequence.
+    """The adding problem: add the two marked numbers of a long sequence.
 
     Channel 0 of the inputs holds T random values in [0, 1); channel 1 is 1 at two steps,
     one in the first half and one in the second half (the markers), and 0 elsewhere.
@@ -52,7 +54,7 @@ def adding_problem(
 def latching(
     seq_len: int, batch_size: int, generator: torch.Generator | int
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Latching (lessons 04 and 05): remember one bit over T - 1 empty steps.
+    """Latching: remember one bit over T - 1 empty steps.
 
     Step 0 holds a random bit written as +1 (bit 1) or -1 (bit 0); steps 1 ... T-1 are 0.
 
@@ -72,7 +74,7 @@ def latching(
 def recall_first(
     seq_len: int, batch_size: int, generator: torch.Generator | int, num_symbols: int = 4
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Recall the first token (lessons 04 and 05): name the symbol seen T - 1 steps ago.
+    """Recall the first token: name the symbol seen T - 1 steps ago.
 
     Every step is a one-hot symbol out of K = ``num_symbols``; the first is the one to recall,
     the T - 1 after it are random distractors from the same K symbols.

@@ -3,6 +3,8 @@
 `Vocab` maps tokens to ids (``<pad>`` = 0, ``<unk>`` = 1), `pad_batch` turns token lists into
 the (B, T) LongTensor and lengths that ``nn.Embedding`` and ``pack_padded_sequence`` take, and
 `bag_cap` measures how far any bag-of-words classifier can get on a labelled data set.
+
+Lessons: 01, 03, 05, 08.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ PAD_ID, UNK_ID = 0, 1
 
 
 class Vocab:
-    """Token <-> id lookup; ids 0 and 1 are ``<pad>`` and ``<unk>`` (lessons 01 and 08).
+    """Token <-> id lookup; ids 0 and 1 are ``<pad>`` and ``<unk>``.
 
     Build it from the training tokens only, so test words it never saw map to ``<unk>``.
     """
@@ -77,7 +79,7 @@ class Vocab:
 def pad_batch(
     token_lists: Sequence[Sequence[str]], vocab: Vocab
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Encode B token lists and pad them on the right with ``<pad>`` (0) (lessons 03 and 08).
+    """Encode B token lists and pad them on the right with ``<pad>`` (0).
 
     Returns ``(ids, lengths)``: ids a LongTensor (B, T) with T the longest length, lengths a
     LongTensor (B,) on the CPU, as ``nn.utils.rnn.pack_padded_sequence`` wants them.
@@ -98,7 +100,7 @@ def pad_batch(
 
 @dataclass(frozen=True)
 class BagCap:
-    """What word order is worth on a labelled data set (lesson 01).
+    """What word order is worth on a labelled data set.
 
     Attributes:
         conflicting_pairs: pairs of examples with the same bag of words (multiset of tokens)
@@ -117,7 +119,7 @@ class BagCap:
 
 
 def bag_cap(token_lists: Sequence[Sequence[str]], labels: Sequence[int]) -> BagCap:
-    """Count same-bag, different-label pairs and the bag-of-words accuracy cap (lesson 01).
+    """Count same-bag, different-label pairs and the bag-of-words accuracy cap.
 
     ``token_lists``: N token lists; ``labels``: N integer labels. A bag-of-embeddings model
     (any model that sees only which tokens occur how often) scores at most ``cap``.

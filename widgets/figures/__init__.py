@@ -7,4 +7,6 @@ out. Nothing here holds state or talks to a kernel; the widgets in ``widgets.vie
   cell diagram (lessons 05-06).
 - ``layers``: layers × directions (lesson 07).
 - ``gradients``, ``latching``: gradient flow and the latching results (lessons 04-05).
+
+Lessons: 02, 03, 04, 05, 06, 07.
 """

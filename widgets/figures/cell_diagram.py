@@ -11,6 +11,8 @@ h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t-1}), which differ from that post's GRU 
 Colours: sigmoid gates in Cividis on [0, 1]; the candidate, states and products in RdBu on
 [-1, 1] (beyond saturates; the number is exact). Self-contained SVG: no fonts, scripts or
 links; every text is escaped.
+
+Lessons: 05, 06.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ _SUB = re.compile(r"_\{([^}]*)\}|_(\w)")
 def cell_svg(values: UnitStep) -> str:
     """The cell diagram (660 × 400 SVG string) of one unit at one step: `lstm_cell_svg` or
     `gru_cell_svg` by ``values.kind``; ``values = unit_step(trace, step, layer, direction,
-    unit)``. Lessons 05_lstm_gates and 06_gru."""
+    unit)``."""
     values = check_values(values)
     return lstm_cell_svg(values) if values.kind == "lstm" else gru_cell_svg(values)
 
@@ -44,7 +46,7 @@ def cell_svg(values: UnitStep) -> str:
 def lstm_cell_svg(v: UnitStep) -> str:
     """The LSTM cell for one unit (a `UnitStep` of an LSTM) in the spirit of Olah's figure:
     c_{t-1} → ×f_t → + i_t·g_t → c_t along the top, h_t = o_t·tanh(c_t) on the right,
-    h_{t-1} and x_t entering at the bottom. Lesson 05_lstm_gates."""
+    h_{t-1} and x_t entering at the bottom."""
     _expect_kind(v, "lstm")
     i, f, g, o = (v.gates[name] for name in GATE_NAMES["lstm"])
     tanh_c = float(np.tanh(v.c))
@@ -77,7 +79,7 @@ def lstm_cell_svg(v: UnitStep) -> str:
 def gru_cell_svg(v: UnitStep) -> str:
     """The GRU cell for one unit (a `UnitStep` of a GRU), torch's equations drawn in the
     spirit of Olah's figures: h_{t-1} → ×z_t → + (1−z_t)·n_t → h_t along the top; r_t gates
-    W_hn·h_{t-1} + b_hn inside the candidate's tanh. Lesson 06_gru."""
+    W_hn·h_{t-1} + b_hn inside the candidate's tanh."""
     _expect_kind(v, "gru")
     r, z, n = (v.gates[name] for name in GATE_NAMES["gru"])
     hn, xn = v.hidden_terms["new"], v.input_terms["new"]

@@ -5,6 +5,8 @@ differ in more than colour (every figure of lessons 02-08 uses these).
   white at 0; ``SEQUENTIAL`` (Cividis) for values in [0, 1] (sigmoid gates).
 - ``LINE_COLOURS`` are the Okabe-Ito colours; each series also gets its own marker symbol and
   dash from ``SYMBOLS`` and ``DASHES``, so colour is never the only channel.
+
+Lessons: 02, 03, 04, 05, 06, 07, 08.
 """
 
 DIVERGING = "RdBu"

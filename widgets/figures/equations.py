@@ -12,6 +12,8 @@ Torch's equations, per unit (W_i·x_t + b_i and W_h·h_{t-1} + b_h come from the
           h_t = (1 − z_t) ⊙ n_t + z_t ⊙ h_{t-1}
 
 Going backward, "t-1" is the step read before: the token to the right.
+
+Lessons: 05, 06.
 """
 
 from __future__ import annotations
@@ -57,8 +59,7 @@ class UnitStep:
 
 def unit_step(trace, step: int, layer: int = -1, direction: int = 0, unit: int = 0) -> UnitStep:
     """Collect one unit's gates, terms and states at ``step`` from ``trace`` (LSTM or GRU);
-    h_{t-1} / c_{t-1} are the previous step's in reading order, or h0 / c0 at the first step.
-    Lessons 05_lstm_gates and 06_gru."""
+    h_{t-1} / c_{t-1} are the previous step's in reading order, or h0 / c0 at the first step."""
     check_gated(trace)
     layer, direction, unit, step = check_view(trace, layer, direction, unit, step)
     t = current_token(step, len(trace), direction)
@@ -104,7 +105,7 @@ def operand(value: float) -> str:
 def equation_lines(values: UnitStep) -> list[str]:
     """Each gate's equation for one unit with its numbers, as plain Unicode text, e.g.
     'f_t = σ(W_if·x_t + b_if + W_hf·h_{t-1} + b_hf) = σ(0.530 + (−0.210)) = σ(0.320) = 0.579'.
-    LSTM: i_t, f_t, g_t, o_t, c_t, h_t; GRU: r_t, z_t, n_t, h_t. Lessons 05 and 06."""
+    LSTM: i_t, f_t, g_t, o_t, c_t, h_t; GRU: r_t, z_t, n_t, h_t."""
     v = check_values(values)
     names = GATE_NAMES["lstm"] if v.kind == "lstm" else ("reset", "update")
     lines = [_gate_line(name, v) for name in names]
@@ -130,7 +131,7 @@ def equation_lines(values: UnitStep) -> list[str]:
 def equations_html(values: UnitStep) -> str:
     """`equation_lines` of ``values`` (from `unit_step`) as an HTML block (monospace, escaped),
     headed by the unit, the token and its index, with a note on what t-1 and x_t mean in a
-    backward direction or an upper layer. Lessons 05_lstm_gates and 06_gru."""
+    backward direction or an upper layer."""
     v = check_values(values)
     notes = []
     if v.direction == 1:

@@ -6,6 +6,8 @@ One heatmap panel (units × tokens) per gate and state: sigmoid gates (i_t, f_t,
 in Cividis on [0, 1]; the candidate (g_t; n_t) and the states c_t, h_t in RdBu on [-1, 1]
 (c_t can leave that range: its colour saturates, hover gives the exact value). Tokens not read
 yet are blank (None), the current token is boxed and the selected unit's row outlined.
+
+Lessons: 05, 06.
 """
 
 from __future__ import annotations
@@ -84,8 +86,7 @@ def gate_view(trace: Trace, step: int, layer: int = -1, direction: int = 0,
               unit: int = 0) -> dict:
     """What changes from step to step: ``z`` (one (hidden_size, T) object array per panel,
     None where not read yet), ``shapes`` (current token boxed, unit row outlined, in every
-    panel) and ``title``. A widget applies it in one ``batch_update()``. Lessons
-    05_lstm_gates and 06_gru."""
+    panel) and ``title``. A widget applies it in one ``batch_update()``."""
     check_gated(trace)
     layer, direction, unit, step = check_view(trace, layer, direction, unit, step)
     length, rows = len(trace), trace.hidden_size
@@ -103,8 +104,7 @@ def gate_view(trace: Trace, step: int, layer: int = -1, direction: int = 0,
 def gate_heatmaps(trace: Trace, step: int, layer: int = -1, direction: int = 0,
                   unit: int = 0) -> go.Figure:
     """One units × tokens heatmap per gate and state, stacked (LSTM: i_t, f_t, g_t, o_t, c_t,
-    h_t; GRU: r_t, z_t, n_t, h_t), each (hidden_size, T), with exact values on hover.
-    Lessons 05_lstm_gates and 06_gru."""
+    h_t; GRU: r_t, z_t, n_t, h_t), each (hidden_size, T), with exact values on hover."""
     view = gate_view(trace, step, layer, direction, unit)
     layer, direction, *_ = check_view(trace, layer, direction)
     panels = panel_states(trace, layer, direction)
@@ -138,7 +138,7 @@ def gates_figure_static(trace: Trace, layer: int = -1, direction: int = 0,
                         unit: int = 0) -> go.Figure:
     """The GateViewer without a kernel: `gate_heatmaps` with every value drawn, a slider and
     one frame per step; each frame (layout only) boxes the current token and covers the tokens
-    not read yet. Opens at the last step. Lessons 05_lstm_gates and 06_gru."""
+    not read yet. Opens at the last step."""
     last = len(check_gated(trace)) - 1
     layer, direction, unit, _ = check_view(trace, layer, direction, unit)
     fig = gate_heatmaps(trace, last, layer, direction, unit)
@@ -161,7 +161,7 @@ def gates_figure_static(trace: Trace, layer: int = -1, direction: int = 0,
 def gates_summary(trace: Trace, layer: int = -1, direction: int = 0) -> str:
     """A short plain-text summary (one line per panel: mean and range over units and tokens,
     and for the sigmoid gates the share of values above 0.5, i.e. mostly open). Plain text:
-    escape it before putting it in HTML. Lessons 05_lstm_gates and 06_gru."""
+    escape it before putting it in HTML."""
     check_gated(trace)
     layer, direction, *_ = check_view(trace, layer, direction)
     lines = [f"{view_title(trace, layer, direction)} · {len(trace)} tokens"]

@@ -6,6 +6,8 @@ where no kernel runs.
 Every axis of gradient norms is logarithmic (log10); zeros, which a log axis cannot show, are
 gaps. Models differ in colour (Okabe-Ito, colour-blind safe) AND in marker symbol, line dash
 and bar pattern, and every trace has a legend name: colour is never the only channel.
+
+Lessons: 04, 05.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def gradient_figure(left: GradientTrace, right: GradientTrace | None = None, *,
                     show_cell: bool = True) -> go.Figure:
     """Two rows over the T tokens, log y: ‖∂L/∂h_k‖ per step (and, for an LSTM, ‖∂L/∂c_k‖
     dotted), and the input saliency ‖∂L/∂x_k‖ as bars. ``relative`` divides each series by its
-    maximum; ``step`` marks one token with a vertical line. Lessons 04 and 05."""
+    maximum; ``step`` marks one token with a vertical line."""
     traces = check_traces(left, right)
     tokens = [plot_text(t) for t in left.tokens]
     x = list(range(len(tokens)))
@@ -137,7 +139,7 @@ def gradient_summary(left: GradientTrace, right: GradientTrace | None = None) ->
 def gradient_figure_static(left: GradientTrace, right: GradientTrace | None = None,
                            relative: bool = False) -> go.Figure:
     """`gradient_figure` without a kernel: a slider over the tokens whose frames (layout
-    only) move the vertical line and write that token's values in the title. Lesson 04."""
+    only) move the vertical line and write that token's values in the title."""
     traces = check_traces(left, right)
     fig = gradient_figure(left, right, step=len(left) - 1, relative=relative)
     fig.frames = [go.Frame(name=str(k), layout={"shapes": [step_line(k, len(left))], "title": {
@@ -153,7 +155,7 @@ def gradient_figure_static(left: GradientTrace, right: GradientTrace | None = No
 
 def decay_figure(curves: Sequence[DecayCurve], title: str | None = None) -> go.Figure:
     """Relative gradient ‖∂h_T/∂h_k‖ / ‖∂h_T/∂h_T‖ against the distance T - k, log y, one line
-    per `DecayCurve` (legend: its label and value at the largest distance). Lesson 04."""
+    per `DecayCurve` (legend: its label and value at the largest distance)."""
     curves = check_curves(curves)
     fig = go.Figure([decay_scatter(c, i) for i, c in enumerate(curves)])
     fig.add_hline(y=1.0, line={"color": "grey", "dash": "dot", "width": 1})
@@ -191,7 +193,7 @@ def check_curves(curves) -> list[DecayCurve]:
 def decay_summary(curves: Sequence[DecayCurve], distance: int | None = None) -> str:
     """Plain text, e.g. "At distance 50 the gradient is this fraction of its value at the last
     step: 4.4e-10 for the tanh RNN (spectral radius 0.90), 3.7e-06 for the LSTM (forget bias
-    1)." Default distance: the shortest curve's T. Lesson 04_vanishing_gradients."""
+    1)." Default distance: the shortest curve's T."""
     curves = check_curves(curves)
     shortest = min(c.T for c in curves)
     distance = shortest if distance is None else expect_int("distance", distance, 0, shortest)

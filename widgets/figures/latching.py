@@ -1,5 +1,7 @@
 """The latching experiment's results as a figure: accuracy against distance, every seed and
 the mean (lesson 04_vanishing_gradients; lesson 05_lstm_gates adds the LSTM and GRU).
+
+Lessons: 04, 05.
 """
 
 from __future__ import annotations
@@ -18,8 +20,7 @@ def latching_figure(results: dict, models: Sequence[str] = ("rnn",),
                     title: str | None = None) -> go.Figure:
     """Accuracy on latching against the distance, one model per style (colour, marker and
     dash all differ): each seed's accuracy as open markers (hover names the seed) and the
-    mean over the seeds as a line; chance (50 %) as a dotted line. Lesson 04 shows "rnn";
-    lesson 05 passes the LSTM and GRU names too."""
+    mean over the seeds as a line; chance (50 %) as a dotted line."""
     if isinstance(models, str) or not models:
         raise ValueError(f"`models` must be a non-empty list of model names, got {models!r}")
     fig = go.Figure()

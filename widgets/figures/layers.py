@@ -1,5 +1,8 @@
 """Figures of the LayerStepper: a grid of layers × directions of hidden-state heatmaps
-(lesson 07_bidirectional_and_multilayer). Pure functions of a `Trace`."""
+(lesson 07_bidirectional_and_multilayer). Pure functions of a `Trace`.
+
+Lessons: 07.
+"""
 
 from __future__ import annotations
 
@@ -25,14 +28,13 @@ from .state import (
 
 def panel_axes(trace: Trace, layer: int, direction: int) -> str:
     """Axis suffix ("", "2", ...) of the grid panel of (layer, direction): the top layer in
-    the first row, forward left, backward right. Lesson 07_bidirectional_and_multilayer."""
+    the first row, forward left, backward right."""
     index = (trace.num_layers - 1 - layer) * trace.num_directions + direction + 1
     return "" if index == 1 else str(index)
 
 
 def layer_grid_z(trace: Trace, step: int) -> list[np.ndarray]:
-    """One (H, T) heatmap z per panel, in `layer_grid_figure`'s trace order, at ``step``
-    (lesson 07)."""
+    """One (H, T) heatmap z per panel, in `layer_grid_figure`'s trace order, at ``step``."""
     return [heatmap_z(trace.hidden[layer, direction], step, direction)
             for layer in reversed(range(trace.num_layers))
             for direction in range(trace.num_directions)]
@@ -40,8 +42,7 @@ def layer_grid_z(trace: Trace, step: int) -> list[np.ndarray]:
 
 def layer_grid_shapes(trace: Trace, step: int, output_token: int) -> list[dict]:
     """Per panel a box on the token it reads at ``step``; in the top layer a dashed box on
-    ``output_token``: ``output[t]`` concatenates those states (forward, then backward).
-    Lesson 07_bidirectional_and_multilayer."""
+    ``output_token``: ``output[t]`` concatenates those states (forward, then backward)."""
     length, rows, top = len(trace), trace.hidden_size, trace.num_layers - 1
     shapes = []
     for layer in range(trace.num_layers):
@@ -57,8 +58,7 @@ def layer_grid_shapes(trace: Trace, step: int, output_token: int) -> list[dict]:
 def layer_grid_figure(trace: Trace, step: int, output_token: int = 0) -> go.Figure:
     """A grid of layers × directions (top layer first row; forward left, backward right), each
     a units × tokens heatmap of h_t filled up to ``step`` (forward left to right, backward right
-    to left), each panel titled with its row in torch's ``h_n`` (l * D + d). Lesson
-    07_bidirectional_and_multilayer."""
+    to left), each panel titled with its row in torch's ``h_n`` (l * D + d)."""
     _, _, _, step = check_view(trace, step=step)
     output_token = expect_int("output_token", output_token, 0, len(trace) - 1)
     num_layers, num_directions, length = trace.num_layers, trace.num_directions, len(trace)
@@ -88,7 +88,7 @@ def layer_grid_figure(trace: Trace, step: int, output_token: int = 0) -> go.Figu
 
 def layer_grid_static(trace: Trace, output_token: int = 0) -> go.Figure:
     """The LayerStepper without a kernel: the full grid with a slider and one frame per step
-    (boxes and covers over the tokens not read yet). Lesson 07_bidirectional_and_multilayer."""
+    (boxes and covers over the tokens not read yet)."""
     fig = layer_grid_figure(trace, len(trace) - 1, output_token)
     frames = []
     for s in range(len(trace)):

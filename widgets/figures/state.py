@@ -4,6 +4,8 @@ plotly figure or an HTML string out. The StateStepper (lessons 02-03) and the La
 
 Reading order: at step s the forward direction (0) reads token s, the backward direction (1)
 reads token T-1-s; tokens not read yet are blank (None in ``z``).
+
+Lessons: 02, 03, 04, 05, 06, 07, 08.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ class TokenCell(NamedTuple):
 def check_view(trace: Trace, layer: int = -1, direction: int = 0, unit: int = 0,
                step: int = 0) -> tuple[int, int, int, int]:
     """Validate (layer, direction, unit, step) for ``trace`` (hidden (L, D, T, H)); return them
-    with layer >= 0. Used by every stepping widget (lessons 02-07)."""
+    with layer >= 0. Used by every stepping widget."""
     expect_type("trace", trace, Trace, "a widgets.Trace (see widgets.trace)")
     layers = trace.num_layers
     layer = expect_int("layer", layer, -layers, layers - 1) % layers
@@ -50,22 +52,19 @@ def check_view(trace: Trace, layer: int = -1, direction: int = 0, unit: int = 0,
 
 
 def current_token(step: int, length: int, direction: int) -> int:
-    """The token a direction reads at ``step``: s (forward) or T-1-s (backward), as lesson
-    07_bidirectional_and_multilayer explains."""
+    """The token a direction reads at ``step``: s (forward) or T-1-s (backward), as"""
     return step if direction == 0 else length - 1 - step
 
 
 def read_mask(step: int, length: int, direction: int) -> np.ndarray:
-    """(T,) bool: the tokens the direction has read once it has read the token of ``step``
-    (lessons 02 and 07)."""
+    """(T,) bool: the tokens the direction has read once it has read the token of ``step``."""
     t = np.arange(length)
     return t <= step if direction == 0 else t >= length - 1 - step
 
 
 def heatmap_z(states: np.ndarray, step: int, direction: int) -> np.ndarray:
     """(T, H) states -> (H, T) object array of floats for a heatmap's ``z``, None where not
-    read yet (None, not NaN: NaN is not valid JSON). Plotly takes object arrays fast.
-    Lesson 02_rnn_cell_anatomy."""
+    read yet (None, not NaN: NaN is not valid JSON). Plotly takes object arrays fast."""
     z = np.round(states.T.astype(float), 4).astype(object)
     z[:, ~read_mask(step, states.shape[0], direction)] = None
     return z
@@ -73,20 +72,20 @@ def heatmap_z(states: np.ndarray, step: int, direction: int) -> np.ndarray:
 
 def step_box(column: int, rows: int, axes: str = "") -> dict:
     """A black box around one token column of a heatmap with ``rows`` units; ``axes`` is the
-    subplot's axis suffix ("", "2", ...). Lesson 02_rnn_cell_anatomy."""
+    subplot's axis suffix ("", "2", ...)."""
     return {**BOX, "x0": column - 0.5, "x1": column + 0.5, "y0": -0.5, "y1": rows - 0.5,
             "xref": "x" + axes, "yref": "y" + axes}
 
 
 def unit_box(unit: int, length: int) -> dict:
-    """A dotted outline around the chosen unit's row, ``length`` = T tokens wide (lesson 03)."""
+    """A dotted outline around the chosen unit's row, ``length`` = T tokens wide."""
     return {**BOX, "line": {"color": "black", "width": 1, "dash": "dot"}, "x0": -0.5,
             "x1": length - 0.5, "y0": unit - 0.5, "y1": unit + 0.5, "xref": "x", "yref": "y"}
 
 
 def plot_text(text: str) -> str:
     """Escape user text for plotly labels (plotly reads a subset of HTML in them); used by
-    every widget that shows tokens (lessons 02-08)."""
+    every widget that shows tokens."""
     return html.escape(text, quote=False)
 
 
@@ -94,8 +93,7 @@ def state_heatmap(trace: Trace, step: int, layer: int = -1, direction: int = 0,
                   unit: int = 0) -> go.Figure:
     """Units × tokens heatmap of h_t (``trace.hidden[layer, direction]``, (T, H)) at ``step``:
     tokens on x, units on y, RdBu in [-1, 1] (values beyond saturate; hover shows them), the
-    current token boxed, tokens not read yet blank, the chosen unit's row outlined.
-    Lessons 02_rnn_cell_anatomy and 03_training_and_bptt."""
+    current token boxed, tokens not read yet blank, the chosen unit's row outlined."""
     layer, direction, unit, step = check_view(trace, layer, direction, unit, step)
     states = trace.hidden[layer, direction]
     length, rows = states.shape
@@ -127,7 +125,7 @@ def view_title(trace: Trace, layer: int, direction: int) -> str:
 def token_cells(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
                 step: int | None = None) -> list[TokenCell]:
     """The sentence coloured by one unit: one `TokenCell` per token (T). With ``step`` the
-    tokens not read yet have value None and a grey colour. Lesson 03_training_and_bptt."""
+    tokens not read yet have value None and a grey colour."""
     last = len(trace) - 1
     layer, direction, unit, step = check_view(trace, layer, direction, unit,
                                               last if step is None else step)
@@ -144,8 +142,7 @@ def token_cells(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
 def sentence_html(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
                   step: int | None = None) -> str:
     """Karpathy-style sentence: each token a span coloured by the unit's h_t, with the value
-    written after it and in its tooltip (colour is never the only channel); text escaped.
-    Lesson 03_training_and_bptt."""
+    written after it and in its tooltip (colour is never the only channel); text escaped."""
     spans = []
     for cell in token_cells(trace, unit, layer, direction, step):
         value = "…" if cell.value is None else f"{cell.value:+.2f}"
@@ -162,7 +159,7 @@ def state_figure_static(trace: Trace, layer: int = -1, direction: int = 0) -> go
     """The StateStepper without a kernel: a plotly figure with a slider and one frame per
     step; each frame boxes the current token and covers the tokens not read yet (layout only,
     so the file stays small). Opens at the last step; plotly's HTML output plays the frames
-    once on load unless shown with ``auto_play=False``. Lesson 02_rnn_cell_anatomy."""
+    once on load unless shown with ``auto_play=False``."""
     layer, direction, _, _ = check_view(trace, layer, direction)
     last = len(trace) - 1
     fig = state_heatmap(trace, last, layer, direction)     # the last step shows every value
@@ -199,7 +196,7 @@ def step_slider(trace: Trace, direction: int) -> dict:
 
 def state_summary(trace: Trace, layer: int = -1, direction: int = 0) -> str:
     """A short plain-text summary of one layer and direction: the largest one-step change of
-    any unit and the final state's range. Lesson 03_training_and_bptt."""
+    any unit and the final state's range."""
     layer, direction, _, _ = check_view(trace, layer, direction)
     states = trace.hidden[layer, direction].astype(float)
     order = np.arange(len(trace)) if direction == 0 else np.arange(len(trace))[::-1]

@@ -5,4 +5,6 @@ the repository.
 - ``bank``: load and validate a bank. ``grading``: grade one answer.
 - ``store``: the progress file (atomic writes, backups, corrupt files moved aside).
 - ``widget``: the `Quiz` widget and `widgets.quiz`. ``progress``: the scores table (lesson 08).
+
+Lessons: 00, 08.
 """

@@ -13,6 +13,8 @@ duplicate options or numeric answers; every option has text; every wrong option 
 `default`) has its own feedback of 4+ words that is not a generic "Incorrect"; a numeric question
 has a correct value or a non-empty range, and every answer is reachable by the grader; no text
 that jupyterquiz would read as markup ("<", "&", "$", "](").
+
+Lessons: 00.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ class BankError(ValueError):
 
 
 def load_bank(lesson: str, quiz_dir: str | Path | None = None) -> list[dict[str, Any]]:
-    """Read and validate the bank of ``lesson`` (e.g. "02_rnn_cell_anatomy"; lesson 00).
+    """Read and validate the bank of ``lesson``.
 
     Returns the list of question dicts (both quizzes; see `questions_for`). Raises BankError
     listing every problem, FileNotFoundError naming the expected path."""

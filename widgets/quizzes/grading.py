@@ -6,6 +6,8 @@ text is read as a number (``0.25``, ``1/4``, ``2.5e-3``; spaces ignored); the ba
 tried in order and the first that matches decides, a ``value`` by equality and a ``range`` as
 [low, high) like jupyterquiz; with ``precision`` p, the typed number and each ``value`` are first
 rounded to p significant digits (jupyterquiz >= 2.7). A tolerance is written as a range.
+
+Lessons: 00.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ def parse_number(text: Any) -> float | None:
 
 
 def grade(question: dict[str, Any], response: Any) -> Grade:
-    """Grade ``response`` for one bank question (lesson 00_start_here shows the feedback).
+    """Grade ``response`` for one bank question.
 
     response: multiple_choice -> index into ``answers`` or None; many_choice -> iterable of
     indices; numeric -> the typed text (or a number)."""

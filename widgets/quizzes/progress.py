@@ -1,5 +1,7 @@
 """The learner's quiz scores as a small widget: first-try score of every lesson's pre- and
 post-quiz, read from the progress store (lesson 08_capstone_text_classification shows it).
+
+Lessons: 08.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class ProgressTable(StaticForm, w.VBox):
 
 
 def progress_widget(path: str | os.PathLike | None = None) -> w.VBox:
-    """A small widget: the summary table and a Refresh button (lesson 08)."""
+    """A small widget: the summary table and a Refresh button."""
     table = w.HTML(summary_html(progress_summary(path)))
     refresh = w.Button(description="Refresh", tooltip="Read the progress file again")
     refresh.on_click(lambda _b: setattr(table, "value", summary_html(progress_summary(path))))

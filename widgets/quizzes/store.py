@@ -9,6 +9,8 @@ flush + fsync, ``os.replace``), then refreshes a ``.bak`` copy. A corrupt file i
 
 Layout: {"version": 1, "lessons": {lesson: {"pre"|"post": {"total": n, "updated": iso time,
 "questions": {id: {"answer", "correct", "first_correct", "attempts"}}}}}}.
+
+Lessons: 00, 08.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 how they work). Plain ipywidgets (radio buttons, checkboxes, a text box, buttons), so no
 JavaScript output and no trusted notebook are needed, and every control is reachable with Tab
 and usable with Space/Enter. Where no kernel runs, the static form (`quiz_html`) is shown.
+
+Lessons: 00.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def quiz(lesson: str, which: str = "pre", *, shuffle: bool = False, seed: int = 
     """The ``which`` ("pre" or "post") quiz of ``lesson`` (e.g. "02_rnn_cell_anatomy"), read
     from lessons/quizzes/<lesson>.json; answers are saved to the progress file (see
     `widgets.quizzes.store`). ``shuffle`` reorders each question's options with ``seed``.
-    Every lesson ends its first and last section with one; lesson 00_start_here explains them."""
+    Every lesson ends its first and last section with one;"""
     expect_choice("which", which, QUIZZES)
     questions = questions_for(load_bank(lesson), which)
     return Quiz(questions, lesson=lesson, which=which, shuffle=shuffle, seed=seed,
@@ -103,7 +105,7 @@ class QuestionView(w.VBox):
 
 class Quiz(w.VBox):
     """A list of bank questions with Check buttons, a score and Retry; each check is saved to
-    the progress file (first try and latest answer per question). Lesson 00_start_here."""
+    the progress file (first try and latest answer per question)."""
 
     def __init__(self, questions: list[dict[str, Any]], *, lesson: str, which: str,
                  shuffle: bool = False, seed: int = 0, progress_path: str | Path | None = None,
@@ -190,7 +192,7 @@ class Quiz(w.VBox):
 
 def quiz_html(questions: list[dict[str, Any]], title: str = "Quiz") -> str:
     """The static form of a quiz (HTML; all text escaped): questions and options, then the
-    answers and explanations inside a collapsed ``<details>`` block (lesson 00_start_here)."""
+    answers and explanations inside a collapsed ``<details>`` block."""
     items, answers = [], []
     for q in questions:
         options = "".join(f"<li>{escape(a.get('answer', ''))}</li>" for a in q["answers"]

@@ -6,4 +6,6 @@ step as a `Trace` (lesson 02 introduces it). This layer computes; it never draws
 - ``trace_data``: the `Trace` data class, the one data contract of the course.
 - ``text``: a learner's sentence through a model with a vocabulary into a `Trace`.
 - ``gradients``: ‖∂L/∂h_k‖ per step and the decay of the gradient with distance (lesson 04).
+
+Lessons: 02, 04.
 """

@@ -10,6 +10,8 @@ at once; it never touches the parameters' ``.grad``. Making each h_k a detached 
 the chain and give only the one-step term. For a Jacobian (``loss="last_state"``) the sequence
 is repeated H times as a batch and copy j back-propagates h_{T-1}[j], so one backward pass gives
 all H rows. Float64 is used for `decay_with_distance`, so tiny values do not round to 0.
+
+Lessons: 04, 05.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ about 1 GB of autograd graph at most; larger requests get a clear error."""
 
 @dataclass(frozen=True, eq=False)
 class GradientTrace:
-    """Gradient norms of one model on one sequence of T tokens (lessons 04 and 05).
+    """Gradient norms of one model on one sequence of T tokens.
 
     Attributes: ``kind`` ("rnn" | "lstm" | "gru"), ``label`` (legend name), ``tokens`` (T str),
     ``hidden_grad`` (T,) ‖∂L/∂h_k‖ (top layer's h_k), ``input_grad`` (T,) ‖∂L/∂x_k‖ (saliency
@@ -81,7 +83,7 @@ class GradientTrace:
 @dataclass(frozen=True, eq=False)
 class DecayCurve:
     """``relative[k]`` = ‖∂h_T/∂h_k‖ / ‖∂h_T/∂h_T‖ for k = 0..T, shape (T+1,); 1 at k = T.
-    ``spectral_radius``: of the RNN's W_hh, ``forget_bias``: the LSTM's (else None). Lesson 04."""
+    ``spectral_radius``: of the RNN's W_hh, ``forget_bias``: the LSTM's (else None)."""
 
     kind: str
     label: str
@@ -106,7 +108,7 @@ class DecayCurve:
 
 def gradient_flow(module: nn.Module, inputs: torch.Tensor, tokens: Sequence[str] | None = None,
                   loss: str | Callable = "last_state", label: str | None = None) -> GradientTrace:
-    """‖∂L/∂h_k‖ and ‖∂L/∂x_k‖ for every step k of one sequence (lesson 04_vanishing_gradients).
+    """‖∂L/∂h_k‖ and ‖∂L/∂x_k‖ for every step k of one sequence.
 
     Args:
         module: a unidirectional ``nn.RNN``, ``nn.LSTM`` or ``nn.GRU`` (any num_layers).
@@ -155,7 +157,7 @@ def decay_with_distance(kind: str, hidden_size: int = 32, T: int = 50,
                         *, nonlinearity: str = "tanh", num_sequences: int = 4,
                         warmup: int = 20, input_scale: float = 1.0, seed: int = 0) -> DecayCurve:
     """‖∂h_T/∂h_k‖ / ‖∂h_T/∂h_T‖ for k = 0..T of a freshly initialised one-layer network on
-    random N(0, input_scale²) inputs (input_size = hidden_size), lesson 04_vanishing_gradients.
+    random N(0, input_scale²) inputs (input_size = hidden_size),
 
     The norm is the Frobenius norm of the Jacobian over √H (so 1 at k = T), pooled as a root
     mean square over ``num_sequences`` sequences. The network first reads ``warmup`` random

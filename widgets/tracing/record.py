@@ -8,6 +8,8 @@ and the final states are checked against torch's; a trace that does not match ra
 `TraceMismatchError` instead of being returned. For a plain nn.RNN/LSTM/GRU, torch's loop is
 exactly what the module's forward runs, so it runs once; a subclass, or a module with hooks or
 parametrizations, is called itself and checked against its own output.
+
+Lessons: 02, 03, 04, 05, 06, 07.
 """
 
 from __future__ import annotations

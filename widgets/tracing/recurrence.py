@@ -9,6 +9,8 @@ torch's row order of the stacked weights (LSTM i, f, g, o; GRU r, z, n):
           c_t = f_t * c_{t-1} + i_t * g_t,  h_t = o_t * tanh(c_t)
     GRU   r_t, z_t = sigmoid(...), n_t = tanh(W_in x_t + b_in + r_t * (W_hn h_{t-1} + b_hn)),
           h_t = (1 - z_t) * n_t + z_t * h_{t-1}
+
+Lessons: 02.
 """
 
 from __future__ import annotations

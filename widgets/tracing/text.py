@@ -1,5 +1,7 @@
 """Turning a learner's text into a `Trace` through a model with a vocabulary, and cutting long
 traces (the text boxes of `StateStepper` and `GateViewer`; lesson 08 types its own sentences).
+
+Lessons: 08.
 """
 
 from __future__ import annotations
@@ -70,7 +72,7 @@ def model_text_tracer(model: TextModel, vocab: Vocabulary,
     punctuation; a word the vocabulary lacks is looked up again in lower case (so "Alice"
     matches a vocabulary of names and "Good" one of lower-case words). Unknown words are
     labelled "word (unk)", text beyond
-    ``max_tokens`` tokens is dropped, each with a note. Lesson 08_capstone_text_classification."""
+    ``max_tokens`` tokens is dropped, each with a note."""
     if not isinstance(getattr(model, "embedding", None), nn.Embedding):
         raise TypeError("`model` must have an `embedding` attribute that is a "
                         f"torch.nn.Embedding, got {type_name(getattr(model, 'embedding', None))}")

@@ -4,6 +4,8 @@ A `Trace` is the one data contract of the course: `widgets.trace` (lesson 02) co
 figure functions and widgets (lessons 02-07) only read it. Steps are always in input order, for
 both directions: ``hidden[l, 1, t]`` is the backward direction's state after it has read tokens
 ``T-1, ..., t``, exactly the slice torch puts in ``output[t, hidden_size:]``.
+
+Lessons: 02, 03, 04, 05, 06, 07.
 """
 
 from __future__ import annotations

@@ -8,4 +8,6 @@
   lessons 04-05).
 - ``static``: every widget's static copy for pages without a kernel, and the nbconvert
   preprocessor that puts plotly.js into an exported page.
+
+Lessons: 00, 02, 03, 04, 05, 06, 07.
 """

@@ -6,6 +6,8 @@ jslinked to the slider in the browser, so playing costs the kernel nothing but t
 
 Keyboard: click the slider's handle, then Left / Right move one step (ipywidgets' slider takes
 the arrow keys while its handle has focus).
+
+Lessons: 00, 02, 03, 04, 05, 06, 07.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ class StepControls(StaticForm, ipw.VBox):
     Attributes: ``slider`` (IntSlider, the step), ``play`` (Play, jslinked to the slider),
     ``prev_button``, ``next_button``, ``readout`` (HTML), ``help`` (HTML, how to step).
     Use ``value`` to read or set the step and ``on_step(callback)`` to hear about changes.
-    Lesson 00_start_here shows how to use it.
     """
 
     def __init__(self, tokens: Sequence[str], *, value: int = 0, interval_ms: int = 600,
@@ -114,7 +115,7 @@ class StepControls(StaticForm, ipw.VBox):
 
     def static_html(self) -> str:
         """The static form: the readout and every label, the current one in bold and brackets
-        (HTML, labels escaped). Lesson 00_start_here."""
+        (HTML, labels escaped)."""
         labels = " · ".join(f"<b>[{html.escape(label)}]</b>" if step == self.value
                             else html.escape(label) for step, label in enumerate(self._tokens))
         return static_form("StepControls", "A static copy of the step bar: run the notebook "

@@ -7,6 +7,8 @@ with the current numbers (`widgets.figures.equations`), a readout, and the step 
 Stepping indexes a precomputed `Trace`: one ``batch_update()`` of the figure per step, and the
 diagram's and equations' HTML replaced. `GateViewer.from_model` adds a text box to trace one's
 own sentence, like `StateStepper.from_model`.
+
+Lessons: 05, 06, 08.
 """
 
 from __future__ import annotations
@@ -51,8 +53,7 @@ class GateViewer(TokenViewer):
         max_tokens: longer traces are cut to their first ``max_tokens`` tokens, with a note.
         text_to_trace: optional ``text -> (Trace, note)`` behind a text box (see `from_model`).
 
-    The step is ``controls.value``; the unit ``unit_picker.value``. Lessons 05_lstm_gates and
-    06_gru.
+    The step is ``controls.value``; the unit ``unit_picker.value``.
     """
 
     def __init__(self, trace: Trace, layer: int = -1, direction: int = 0, unit: int = 0, *,
@@ -110,7 +111,7 @@ class GateViewer(TokenViewer):
     def static_html(self) -> str:
         """The static form (HTML, user text escaped): `gates_figure_static` of the current
         layer, direction and unit opened at the current step, the readout, the cell diagram
-        and `gates_summary`. Lessons 05_lstm_gates and 06_gru."""
+        and `gates_summary`."""
         figure = open_at(gates_figure_static(self.trace, self.layer, self.direction, self.unit),
                          str(self.step))
         return static_form("GateViewer", self._step_note(), figure,

@@ -5,6 +5,8 @@ radius and the LSTM's forget-gate bias change (lessons 04_vanishing_gradients, 0
 GradientFlow shows precomputed `GradientTrace`s: moving the token slider only redraws a line.
 DecayDemo recomputes on every slider change (it is a demo of initialisation), about 0.1 s for
 hidden 32 and T = 100; its sliders report only on release (``continuous_update=False``).
+
+Lessons: 04, 05.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class GradientFlow(StaticForm, ipw.VBox):
     the exact values, a checkbox to divide each curve by its maximum, and a text summary.
 
     Attributes: ``figure`` (FigureWidget), ``token_slider``, ``relative_box``, ``readout``,
-    ``summary`` (HTML). Lessons 04_vanishing_gradients and 05_lstm_gates.
+    ``summary`` (HTML).
     """
 
     def __init__(self, left: GradientTrace, right: GradientTrace | None = None, *,
@@ -79,7 +81,7 @@ class GradientFlow(StaticForm, ipw.VBox):
         ``rnn`` (the `widgets.views.stepper.TextModel` protocol; ``vocab.encode`` gives the ids).
         ``model_loss(model, output)`` -> scalar, with ``output`` (T, hidden_size) the top
         layer's states, e.g. the classifier's loss; default "last_state" (the Jacobian of the
-        last state). ``options`` go to `GradientFlow`. Lessons 04 and 05."""
+        last state). ``options`` go to `GradientFlow`."""
         if isinstance(labels, str) or len(labels) != 2:
             raise ValueError(f"`labels` must be two names, got {labels!r}")
         if model_loss is not None and not callable(model_loss):
@@ -100,7 +102,7 @@ class GradientFlow(StaticForm, ipw.VBox):
 
     def static_html(self) -> str:
         """The static form (HTML, tokens and labels escaped): `gradient_figure_static` opened
-        at the current token, the readout and `gradient_summary`. Lessons 04 and 05."""
+        at the current token, the readout and `gradient_summary`."""
         step, tokens = self.token_slider.value, self.traces[0].tokens
         figure = open_at(gradient_figure_static(*self.traces, relative=self.relative_box.value),
                          str(step))
@@ -127,7 +129,7 @@ class DecayDemo(StaticForm, ipw.VBox):
     and T (10-100), a tanh/relu switch for the RNN; one log-scale figure of the relative
     gradient ‖∂h_T/∂h_k‖ / ‖∂h_T/∂h_T‖ against the distance T - k (`decay_with_distance`),
     and a readout of both values at distance T. Every change recomputes both curves in one
-    ``batch_update()``; ``last_update_seconds`` says how long it took. Lesson 04 (and 05)."""
+    ``batch_update()``; ``last_update_seconds`` says how long it took."""
 
     def __init__(self, *, recurrent_scale: float = 0.9, forget_bias: float = 0.0, T: int = 50,
                  nonlinearity: str = "tanh", hidden_size: int = 32, num_sequences: int = 4,
@@ -178,7 +180,7 @@ class DecayDemo(StaticForm, ipw.VBox):
     def static_html(self) -> str:
         """The static form (HTML): `decay_demo_static` over the offered radii and forget
         biases (and the current ones) at the current T and nonlinearity, opened at the
-        current values, with every value at distance T. Lesson 04_vanishing_gradients."""
+        current values, with every value at distance T."""
         radius, bias, T = self.radius_slider.value, self.bias_slider.value, \
             self.distance_slider.value
         radii, biases = sorted({*RADII, radius}), sorted({*FORGET_BIASES, bias})
@@ -209,7 +211,7 @@ def decay_demo_static(radii: Sequence[float] = RADII,
                       seed: int = 0) -> tuple[go.Figure, str]:
     """The DecayDemo where no kernel runs: a plain plotly figure with one slider over the
     RNN's spectral radii and one over the LSTM's forget biases (frames), and a text summary
-    of every value at distance T. About 40 ms per curve. Lesson 04_vanishing_gradients."""
+    of every value at distance T. About 40 ms per curve."""
     options = {"T": T, "hidden_size": hidden_size, "seed": seed}
     rnn = [decay_with_distance("rnn", recurrent_scale=r, nonlinearity=nonlinearity, **options)
            for r in radii]

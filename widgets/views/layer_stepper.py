@@ -5,6 +5,8 @@ A grid of units × tokens heatmaps, one per layer (rows, top layer first) and di
 (columns): at step s the forward direction reads token s, the backward direction token T-1-s,
 so forward fills left to right and backward right to left. A dashed box marks the states that
 ``output[t]`` concatenates; a table gives torch's ``h_n`` order. Stepping indexes the `Trace`.
+
+Lessons: 07.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class LayerStepper(StaticForm, ipw.VBox):
         output_token: the token t whose ``output[t]`` is explained (picker ``output_picker``).
         max_tokens: longer traces are cut to their first ``max_tokens`` tokens, with a note.
 
-    The step is ``controls.value``. Lesson 07_bidirectional_and_multilayer.
+    The step is ``controls.value``.
     """
 
     def __init__(self, trace: Trace, output_token: int = 0, *, max_tokens: int = MAX_TOKENS):
@@ -75,7 +77,7 @@ class LayerStepper(StaticForm, ipw.VBox):
 
     def static_html(self) -> str:
         """The static form (HTML, tokens escaped): `layer_grid_static` opened at the current
-        step, the readout, the h_n table and `layer_summary`. Lesson 07."""
+        step, the readout, the h_n table and `layer_summary`."""
         figure = open_at(layer_grid_static(self.trace, self.output_token), str(self.step))
         label = self.controls.tokens[self.step]
         return static_form("LayerStepper", step_note("LayerStepper", self.step, len(self.trace),
@@ -93,7 +95,7 @@ class LayerStepper(StaticForm, ipw.VBox):
 
 def step_labels(trace: Trace) -> list[str]:
     """The step bar's T labels: "→ 'a' · ← 'z'", the tokens the forward and backward
-    directions read at each step (lesson 07)."""
+    directions read at each step."""
     length = len(trace)
     if trace.num_directions == 1:
         return [f"'{token}'" for token in trace.tokens]
@@ -104,7 +106,7 @@ def step_labels(trace: Trace) -> list[str]:
 def layer_readout_html(trace: Trace, step: int, output_token: int) -> str:
     """What the grid shows at ``step``: the token each direction reads, what layer l+1 reads,
     and which states ``output[t]`` concatenates and whether each is computed yet (HTML,
-    escaped). Lesson 07_bidirectional_and_multilayer."""
+    escaped)."""
     length, size, top = len(trace), trace.hidden_size, trace.num_layers - 1
     t = output_token
     lines = []
@@ -131,7 +133,7 @@ def layer_readout_html(trace: Trace, step: int, output_token: int) -> str:
 
 def h_n_order_html(trace: Trace) -> str:
     """A table of torch's ``h_n`` rows: row l * D + d is layer l, direction d, the state after
-    that direction's last token (t = T-1 forward, t = 0 backward). Lesson 07."""
+    that direction's last token (t = T-1 forward, t = 0 backward)."""
     length, directions = len(trace), trace.num_directions
     rows = []
     for layer in range(trace.num_layers):
@@ -151,7 +153,7 @@ def h_n_order_html(trace: Trace) -> str:
 
 def layer_summary(trace: Trace) -> str:
     """A short plain-text summary for the static form: what ``output`` concatenates and the
-    order of ``h_n``'s rows. Lesson 07_bidirectional_and_multilayer."""
+    order of ``h_n``'s rows."""
     layers, directions, size = trace.num_layers, trace.num_directions, trace.hidden_size
     top = layers - 1
     halves = " ; ".join(f"{SIDES[d]} h of layer {top} at t" for d in range(directions))

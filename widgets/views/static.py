@@ -24,6 +24,8 @@ JupyterLab, which never shows it, and an export would lose it when that one outp
 `register_formatters` (called once per kernel by ``import widgets``) gives a static form to
 widgets the package does not define: a lesson's ``go.FigureWidget``, the training progress
 bar, plain ipywidgets.
+
+Lessons: 00, 01, 02, 03, 04, 05, 06, 07, 08.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ _ids = itertools.count()
 
 class StaticForm:
     """Mixin for an ipywidgets container: its display bundle gains ``text/html``, the static
-    form returned by the subclass's ``static_html()`` (lesson 00_start_here)."""
+    form returned by the subclass's ``static_html()``."""
 
     def static_html(self) -> str:
         """The static form (HTML, user text escaped); each subclass defines it."""
@@ -73,7 +75,7 @@ class StaticForm:
 
 def figure_html(figure: BaseFigure) -> str:
     """A plotly figure (or FigureWidget) as HTML that draws itself with the page's plotly.js;
-    its JSON is escaped so no text in it can end the script. Lessons 00-08."""
+    its JSON is escaped so no text in it can end the script."""
     expect_type("figure", figure, BaseFigure, "a plotly figure (go.Figure or go.FigureWidget)")
     text = figure.to_json()
     safe = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
@@ -88,7 +90,7 @@ def static_form(name: str, note: str, figure: BaseFigure | None = None, summary:
                 extra_html: str = "") -> str:
     """The static form of widget ``name``: ``note`` (plain text: what this copy shows), the
     figure, ``extra_html`` (HTML the package built, already escaped) and ``summary`` (plain
-    text). Plain texts are escaped here. Lessons 00-08."""
+    text). Plain texts are escaped here."""
     parts = [f'<div class="{FORM_CLASS}" data-widget="{escape(name)}">']
     if note:
         parts.append(f'<p class="rnn-static-note"><i>{escape(note)}</i></p>')
@@ -111,7 +113,7 @@ def step_note(name: str, step: int, total: int, label: str) -> str:
 def open_at(figure: go.Figure, *names: str) -> go.Figure:
     """Show the frames ``names`` (layout and data) as ``figure``'s first state and move each
     slider to the step that animates to one of them: a static figure opens where its widget
-    stands. Returns ``figure``. Lessons 02-07."""
+    stands. Returns ``figure``."""
     frames = {frame.name: frame for frame in figure.frames}
     for name in names:
         if name not in frames:
@@ -170,7 +172,7 @@ def formatted_html(widget: ipw.Widget) -> str | None:
 def register_formatters(display_formatter=None) -> bool:
     """Give every ipywidget displayed in this IPython kernel (``go.FigureWidget`` included) a
     static form, through IPython's ``text/html`` formatter; ``display_formatter`` defaults to
-    the running shell's. Returns False outside IPython. Lesson 00_start_here."""
+    the running shell's. Returns False outside IPython."""
     if display_formatter is None:
         try:
             from IPython import get_ipython
@@ -190,7 +192,7 @@ def register_formatters(display_formatter=None) -> bool:
 def inline_plotlyjs(notebook, resources):
     """nbconvert preprocessor: put plotly.js (from the installed plotly package) once into
     the page, at the start of the first output holding a static figure; a page without one
-    gets none. Returns (notebook, resources). Lesson 00_start_here."""
+    gets none. Returns (notebook, resources)."""
     from plotly.offline import get_plotlyjs
 
     outputs = [output for cell in notebook.cells for output in cell.get("outputs", [])

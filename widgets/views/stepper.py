@@ -5,6 +5,8 @@ coloured by a chosen unit (click a token to jump there), a readout of the curren
 values, and the step bar of `widgets.views.controls`. Stepping indexes a precomputed `Trace`; one
 ``batch_update()`` per step. `StateStepper.from_model` adds a text box to trace one's own
 sentence through a model with a vocabulary (see `TextModel` and `Vocabulary`).
+
+Lessons: 02, 03, 08.
 """
 
 from __future__ import annotations
@@ -45,8 +47,7 @@ class StateStepper(TokenViewer):
         text_to_trace: optional ``text -> (Trace, note)``; when given, a text box traces the
             learner's own sentence on Enter (see `from_model`). Raise ValueError to refuse.
 
-    The step is ``controls.value``; the unit is ``unit_picker.value``. Lessons
-    02_rnn_cell_anatomy and 03_training_and_bptt.
+    The step is ``controls.value``; the unit is ``unit_picker.value``.
     """
 
     def __init__(self, trace: Trace, layer: int = -1, direction: int = 0, unit: int = 0, *,
@@ -89,7 +90,7 @@ class StateStepper(TokenViewer):
     def static_html(self) -> str:
         """The static form (HTML, user text escaped): `state_figure_static` opened at the
         current step, the sentence coloured by the current unit, the readout and
-        `state_summary`. Lessons 02_rnn_cell_anatomy and 03_training_and_bptt."""
+        `state_summary`."""
         figure = open_at(state_figure_static(self.trace, self.layer, self.direction),
                          str(self.step))
         sentence = sentence_html(self.trace, self.unit, self.layer, self.direction, self.step)

@@ -1,6 +1,8 @@
 """What the StateStepper and the GateViewer share: the step and unit they show, jumping to a
 token, a click on a heatmap cell, the message line, and the text box that traces the learner's
 own sentence through a model (lessons 02-08).
+
+Lessons: 02, 03, 04, 05, 06, 07, 08.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ subject is a name, two names joined by "and", a singular or plural noun, or two 
 by "and"; between the subject and the verb come prepositional phrases and relative clauses
 whose nouns (attractors) often have the opposite number. An LSTM has to raise a "plural" flag
 at "and Tom" and keep it across the attractors: the seed lesson's example of cell state flags.
+
+Lessons: 05.
 """
 
 from __future__ import annotations

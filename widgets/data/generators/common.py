@@ -4,6 +4,8 @@ split by group, and the TSV text writer.
 The generators use only ``Generator.integers``, ``Generator.random`` and
 ``Generator.permutation`` of ``numpy.random.default_rng(seed)``, so every run writes the same
 bytes; ``python -m widgets.data.make_data --check`` verifies that the committed files still do.
+
+Lessons: 01, 02, 03, 04, 05, 06, 07, 08.
 """
 
 from __future__ import annotations
@@ -25,20 +27,19 @@ _TOKEN = re.compile(r"\w+(?:'\w+)*|[^\w\s]")
 
 
 def split_words(text: str) -> list[str]:
-    """Word and punctuation tokens, case kept: "Alice, hi." -> ["Alice", ",", "hi", "."]
-    (the widgets' text boxes; lessons 02-08)."""
+    """Word and punctuation tokens, case kept: "Alice, hi." -> ["Alice", ",", "hi", "."]."""
     return _TOKEN.findall(text)
 
 
 def tokenize(text: str) -> list[str]:
     """Lower-case word and punctuation tokens: "Bank's rates, up." -> ["bank's", "rates",
-    ",", "up", "."]. Shared by the topic data (lesson 08) and the AG News reader."""
+    ",", "up", "."]. Shared by the topic data and the AG News reader."""
     expect_type("text", text, str, "a string")
     return _TOKEN.findall(text.lower())
 
 
 def ag_news_tokens(title: str, description: str) -> list[str]:
-    """The tokens of a news item: the title's, a "." and the description's (lesson 08)."""
+    """The tokens of a news item: the title's, a "." and the description's."""
     return [*tokenize(title), ".", *tokenize(description)]
 
 

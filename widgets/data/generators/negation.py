@@ -7,6 +7,8 @@ partner that has the same bag of words and the opposite label (the clauses swapp
 adjectives swapped, or the negator moved to the other clause), so no bag-of-words model can be
 right on both: this caps a mean-of-embeddings classifier (lesson 01), while an RNN reading in
 order can get them right (lesson 03).
+
+Lessons: 01, 03.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ topic ("after ...", "while ...", "despite reports that ..."), before or after th
 in the title and in the description alike. A bag of words sees both topics' words equally
 often; only the order says which event is the subordinate one, so an LSTM beats a
 bag-of-embeddings model (lesson 08).
+
+Lessons: 08.
 """
 
 from __future__ import annotations
