@@ -58,3 +58,17 @@ def test_errors(tmp_path):
         mean_accuracy({"results": []}, "gru", 7)
     with pytest.raises(ValueError, match=r"`distance` must be one of \[5, 10, .*got 7"):
         mean_accuracy(load_results(), "gru", 7)
+
+
+def test_mean_accuracy_is_the_table_row_mean_of_the_records():
+    """One results table: `mean_accuracy` reads `accuracy_table`, and both equal the records."""
+    results = load_results()
+    for model in {r["model"] for r in results["results"]}:
+        distances, seeds, table = experiments.accuracy_table(results, model)
+        for i, distance in enumerate(distances):
+            records = [r["accuracy"] for r in results["results"]
+                       if r["model"] == model and r["distance"] == distance]
+            assert len(records) == len(seeds)
+            assert mean_accuracy(results, model, distance) == pytest.approx(
+                sum(records) / len(records), abs=1e-12)
+            assert sorted(table[i].tolist()) == sorted(records)
