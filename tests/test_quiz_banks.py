@@ -39,7 +39,8 @@ def test_bank_is_valid_with_a_short_pre_quiz_and_a_longer_post_quiz(lesson):
     bank = load_bank(lesson)
     assert 2 <= len(questions_for(bank, "pre")) <= 3
     assert 4 <= len(questions_for(bank, "post")) <= 6
-    assert all(q["id"].startswith(lesson[:2] + "-" + q["quiz"] + "-") for q in bank)
+    assert all(q["id"].startswith(lesson[:2] + "-" + (q["quiz"] + "-" if "quiz" in q
+                                                      else q["section"])) for q in bank)
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
