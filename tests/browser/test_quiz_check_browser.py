@@ -61,19 +61,19 @@ def test_check_grades_the_choice_shown_at_the_click_even_while_a_cell_runs(lab):
 
     cells = page.locator(".jp-Notebook .jp-CodeCell")
     cells.nth(1).locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Control+Enter")                   # time.sleep(8) in another cell
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='busy']",
-                           timeout=TIMEOUT_MS)
+    page.keyboard.press("Shift+Enter")                     # time.sleep(8) in another cell
+    expect(cells.nth(1).locator(".jp-InputPrompt")).to_contain_text("[*]", timeout=TIMEOUT_MS)
     for choice in BUSY_CHOICES:
         _choose_and_check(block, choice)
         expect(button).to_have_text("checking\u2026")          # waiting for the kernel, shown
+        expect(cells.nth(1).locator(".jp-InputPrompt")).to_contain_text("[*]")  # still asleep
     expect(feedback).to_contain_text(f"you chose the {OPTIONS[BUSY_CHOICES[-1]]}",
                                      timeout=TIMEOUT_MS)
     expect(button).to_have_text("Check", timeout=TIMEOUT_MS)
     lab.wait_idle()
 
     cells.nth(2).locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Control+Enter")
+    page.keyboard.press("Shift+Enter")
     report = cells.nth(2).locator(".jp-OutputArea-output")
     expect(report).to_contain_text("GRADED", timeout=TIMEOUT_MS)
     graded = json.loads(report.inner_text().split("GRADED", 1)[1])
