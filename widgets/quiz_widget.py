@@ -16,7 +16,7 @@ import ipywidgets as w
 
 from . import progress
 from .arguments import expect_choice, expect_int, expect_type
-from .quiz_bank import QUIZZES, SECTION_PATTERN, load_bank, questions_for, sections, validate_bank
+from .quiz_bank import QUIZZES, load_bank, questions_for, sections, validate_bank
 from .quiz_check import CheckButton
 from .quiz_grading import Grade, grade
 
@@ -45,11 +45,7 @@ def quiz(lesson: str, which: str = "pre", *, shuffle: bool = False, seed: int = 
     05), graded the same way but not saved to the progress file (which keeps pre and post)."""
     if which not in QUIZZES:
         bank = load_bank(lesson)
-        known = sections(bank)
-        if not (isinstance(which, str) and SECTION_PATTERN.fullmatch(which) and which in known):
-            listed = ", ".join(repr(c) for c in (*QUIZZES, *known))
-            raise ValueError(f"`which` must be one of {listed} (pre, post or a section of "
-                             f"the bank of {lesson!r}), got {which!r}")
+        expect_choice("which", which, (*QUIZZES, *sections(bank)))  # pre, post or a section
         return Quiz(questions_for(bank, which), lesson=lesson, which=which, shuffle=shuffle,
                     seed=seed, progress_path=progress_path)
     questions = questions_for(load_bank(lesson), which)
