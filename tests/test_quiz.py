@@ -268,7 +268,7 @@ def test_controls_are_native_keyboard_reachable_widgets(bank, progress_file):
                 widget.views[2].control, widget.retry_button,
                 *(v.check_button for v in widget.views)]
     names = {type(c).__name__ for c in controls}
-    assert names == {"RadioButtons", "Checkbox", "Text", "Button"}
+    assert names == {"RadioButtons", "Checkbox", "Text", "Button", "CheckButton"}
     assert all(c.tabbable is not False and not c.disabled for c in controls)
 
 
@@ -352,3 +352,79 @@ def test_default_titles_name_the_lesson_readably():
     assert quiz("02_rnn_cell_anatomy", "pre").title == "Before the lesson: 02 · rnn cell anatomy"
     assert quiz("08_capstone_text_classification", "post").title == (
         "After the lesson: 08 · capstone text classification")
+
+
+# --- Check grades what the page shows (widgets.quizzes.check) -----------------------------------
+
+def _page_click(view, radio=None, boxes=(), text=None, token="t1"):
+    """What the Check button's JavaScript sends: the page's choice and the click, one message."""
+    view.check_button._from_page(view.check_button, {"event": "check", "token": token,
+                                                     "radio": radio, "boxes": list(boxes),
+                                                     "text": text}, [])
+
+
+def test_a_page_click_grades_the_choice_it_carries_not_the_kernel_value(bank, progress_file):
+    widget = Quiz(bank, lesson="99_test", which="post", progress_path=progress_file)
+    single_view, many_view, number_view = widget.views
+    single_view.control.value = 0          # a stale kernel value (the page's change not yet in)
+    _page_click(single_view, radio=1, token="a")
+    assert "Yes, B it is." in single_view.feedback.value
+    assert single_view.check_button.answered == "a"  # the page stops showing "checking…"
+    assert single_view.response == 0      # after the click the kernel's own value counts again
+    _page_click(many_view, boxes=[0, 2])
+    _page_click(number_view, text=" 1 / 2 ")
+    assert widget.score == {"correct": 3, "first_try": 3, "total": 3}
+    _page_click(single_view, radio=-1, token="b")  # nothing selected in the page
+    assert "Choose" in single_view.feedback.value and single_view.check_button.answered == "b"
+
+
+def test_a_page_click_maps_shown_positions_to_bank_indices_when_shuffled(progress_file):
+    questions = [dict(single(), id=f"q{k}") for k in range(6)]
+    widget = Quiz(questions, lesson="99_test", which="post", shuffle=True, seed=3,
+                  progress_path=progress_file)
+    for view in widget.views:
+        position = [value for _, value in view.control.options].index(1)  # where B is shown
+        _page_click(view, radio=position)
+        assert "Yes, B it is." in view.feedback.value
+    assert widget.score["correct"] == 6
+
+
+def test_a_page_click_ignores_other_messages_and_bad_positions(bank, progress_file):
+    widget = Quiz(bank, lesson="99_test", which="post", progress_path=progress_file)
+    view = widget.views[0]
+    view.check_button._from_page(view.check_button, {"event": "hover"}, [])
+    assert view.feedback.value == ""
+    _page_click(view, radio=7)
+    assert "Choose" in view.feedback.value and widget.score["first_try"] == 0
+
+
+def test_in_lesson_sections_are_separate_from_pre_and_post(progress_file, tmp_path):
+    predict = dict(single("05-predict-demo"), section="predict-demo")
+    del predict["quiz"]
+    bank = [dict(single("05-post-a")), predict]
+    assert [q["id"] for q in questions_for(bank, "post")] == ["05-post-a"]
+    assert [q["id"] for q in questions_for(bank, "predict-demo")] == ["05-predict-demo"]
+    widget = Quiz(questions_for(bank, "predict-demo"), lesson="99_test", which="predict-demo",
+                  progress_path=progress_file)
+    assert widget.title.startswith("Predict")
+    widget.views[0].control.value = 1
+    assert widget.check(0).correct and not progress_file.exists()  # graded, not saved
+
+
+def test_every_lesson_section_opens_and_is_outside_pre_and_post(progress_file):
+    from widgets.quizzes.bank import LESSONS, sections
+    found = 0
+    for lesson in LESSONS:
+        bank = load_bank(lesson)
+        inside = {q["id"] for which in ("pre", "post") for q in questions_for(bank, which)}
+        for section in sections(bank):
+            widget = quiz(lesson, section, progress_path=progress_file)
+            ids = {v.question["id"] for v in widget.views}
+            assert ids and not ids & inside
+            found += 1
+    assert found >= 2  # lessons 05-08 ask the learner to predict in at least two places
+
+
+def test_an_unknown_section_names_the_argument(progress_file):
+    with pytest.raises(ValueError, match="`which` must be one of 'pre', 'post'"):
+        quiz("05_lstm_gates", "predict-nothing-here", progress_path=progress_file)

@@ -39,7 +39,8 @@ def test_bank_is_valid_with_a_short_pre_quiz_and_a_longer_post_quiz(lesson):
     bank = load_bank(lesson)
     assert 2 <= len(questions_for(bank, "pre")) <= 3
     assert 4 <= len(questions_for(bank, "post")) <= 6
-    assert all(q["id"].startswith(lesson[:2] + "-" + q["quiz"] + "-") for q in bank)
+    assert all(q["id"].startswith(lesson[:2] + "-" + (q["quiz"] + "-" if "quiz" in q
+                                                      else q["section"])) for q in bank)
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
@@ -271,6 +272,12 @@ BAD_BANKS = {
     "unknown type": (lambda b: b[0].update(type="string"), None, "is not one of"),
     "no quiz tag": (lambda b: b[0].pop("quiz"), None, "'quiz' is a required property"),
     "bad quiz tag": (lambda b: b[0].update(quiz="during"), None, "is not one of ['pre', 'post']"),
+    "quiz and section": (lambda b: b[0].update(section="predict-x"), None,
+                         "should not be valid under {'required': ['quiz']"),
+    "section named pre": (lambda b: (b[0].pop("quiz"), b[0].update(section="pre")), None,
+                          "should not be valid under {'enum': ['pre', 'post']}"),
+    "bad section": (lambda b: (b[0].pop("quiz"), b[0].update(section="Predict X")), None,
+                    "does not match"),
     "no explanation": (lambda b: b[0].pop("explanation"), None, "'explanation' is a required"),
     "bad id": (lambda b: b[0].update(id="Q 1"), None, "does not match"),
     "unknown question key": (lambda b: b[0].update(hint="x"), None,

