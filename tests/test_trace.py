@@ -52,7 +52,7 @@ def step_by_step(module, kind, x, h0=None, c0=None):
                 i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
                 c = f * c + i * g
                 h = o * torch.tanh(c)
-                values = dict(input=i, forget=f, cell=g, output=o)
+                values = dict(input=i, forget=f, candidate=g, output=o)
                 cell[layer, d, t] = c
             else:
                 (a_r, a_z, a_n), (b_r, b_z, b_n) = a.chunk(3), b.chunk(3)
@@ -256,3 +256,23 @@ def test_trace_does_not_touch_autograd_state():
     trace(module, x)
     assert all(p.grad is None for p in module.parameters())
     assert module.training
+
+
+def test_states_that_overflow_are_refused():
+    """A relu RNN with large recurrent weights overflows to inf: trace says so instead of
+    returning a Trace of inf (its parameters are finite, so none is named)."""
+    torch.manual_seed(0)
+    rnn = nn.RNN(2, 3, nonlinearity="relu")
+    with torch.no_grad():
+        rnn.weight_hh_l0.fill_(1e30)
+        rnn.weight_ih_l0.fill_(1e30)
+    with pytest.raises(ValueError, match="overflowed to inf or NaN"):
+        trace(rnn, torch.ones(40, 2))
+
+
+def test_a_nan_parameter_is_named_after_the_run():
+    rnn = nn.GRU(2, 3, num_layers=2)
+    with torch.no_grad():
+        rnn.bias_hh_l1[4] = float("nan")
+    with pytest.raises(ValueError, match=r"`module.bias_hh_l1` must hold finite numbers"):
+        trace(rnn, torch.ones(5, 2))

@@ -56,7 +56,6 @@ def trace(module: nn.Module, inputs: torch.Tensor, tokens: Sequence[str] | None 
     """
     kind = module_kind(module)
     dtype = module_dtype(module)
-    check_parameters(module)
     x = one_sequence(module, inputs, dtype)
     directions = 2 if module.bidirectional else 1
     expect_at_most(f"`inputs`' T = {x.shape[0]} steps × num_layers × num_directions × "
@@ -73,6 +72,7 @@ def trace(module: nn.Module, inputs: torch.Tensor, tokens: Sequence[str] | None 
             outputs = torch_layers(module, kind, x, h_init, c_init, module.num_layers - 1)[0]
             outputs.append(output)
         layers = recompute_layers(module, kind, x, h_init, c_init, outputs)
+    _expect_finite(module, layers)
     result = _assemble(module, kind, tokens, x, h_init, c_init, layers)
     _check(result, output, h_n, c_n, layers, TOLERANCE[dtype])
     return result
@@ -205,6 +205,22 @@ def _module_forward(module, kind, x, h_init, c_init):
     return output, final.squeeze(1), None
 
 
+def _expect_finite(module: nn.Module, layers) -> None:
+    """Raise unless the recomputed arrays are finite. The inputs and initial states were
+    checked already; a NaN or inf weight or bias always reaches its gate's term (times a
+    nonzero number it stays inf or NaN, times 0 it is NaN), so finite terms prove finite
+    parameters, and the gates of finite terms are finite. Only states that overflowed (a relu
+    RNN with large weights) remain, hence ``hidden`` and ``cell``. The named parameter is
+    looked for only when something is not finite."""
+    arrays = [*layers.input_terms.values(), *layers.hidden_terms.values(), layers.hidden]
+    if all(finite_sum(a) for a in arrays + ([] if layers.cell is None else [layers.cell])):
+        return
+    check_parameters(module)
+    raise ValueError("the recomputed states overflowed to inf or NaN (e.g. a relu RNN whose "
+                     "recurrent weights are large); `module` must keep its states finite on "
+                     "`inputs`")
+
+
 def _assemble(module, kind, tokens, x, h_init, c_init, layers) -> Trace:
     num_layers = module.num_layers
     num_directions = 2 if module.bidirectional else 1
@@ -222,6 +238,7 @@ def _assemble(module, kind, tokens, x, h_init, c_init, layers) -> Trace:
         input_terms=layers.input_terms,
         hidden_terms=layers.hidden_terms,
         nonlinearity=getattr(module, "nonlinearity", None) if kind == "rnn" else None,
+        check_numbers=False,  # proven finite by _expect_finite
     )
 
 

@@ -11,7 +11,7 @@ Lessons: 02, 03, 04, 05, 06, 07.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 import numpy as np
 
@@ -50,6 +50,10 @@ class Trace:
         hidden_terms: name -> W_h·h_{t-1} + b_h for each gate (RNN: "h"), shape (L, D, T, H).
             For the GRU's "new" gate this is the term that r_t multiplies.
         nonlinearity: "tanh" or "relu" for an RNN, else None.
+
+    Constructing a Trace checks every field's type and shape and that every array holds
+    finite numbers; ``check_numbers=False`` skips only the last check, for arrays the caller
+    has already proven finite (as `widgets.trace` does from the module's parameters).
     """
 
     kind: str
@@ -64,9 +68,10 @@ class Trace:
     input_terms: dict[str, np.ndarray] = field(default_factory=dict)
     hidden_terms: dict[str, np.ndarray] = field(default_factory=dict)
     nonlinearity: str | None = None
+    check_numbers: InitVar[bool] = True
 
-    def __post_init__(self) -> None:
-        check_fields(self)
+    def __post_init__(self, check_numbers: bool) -> None:
+        check_fields(self, numbers=check_numbers)
 
     @property
     def num_layers(self) -> int:
@@ -107,9 +112,10 @@ class Trace:
         )
 
 
-def check_fields(trace: Trace, prefix: str = "") -> None:
+def check_fields(trace: Trace, prefix: str = "", numbers: bool = True) -> None:
     """Raise a clear error unless ``trace``'s fields have the documented types and shapes and
-    hold finite numbers. ``prefix`` names the argument in messages ("trace." in widgets)."""
+    (unless ``numbers`` is False) hold finite numbers. ``prefix`` names the argument in
+    messages ("trace." in widgets)."""
     expect_choice(prefix + "kind", trace.kind, GATE_NAMES)
     steps = _check_tokens(trace.tokens, prefix)
     hidden = _array(prefix + "hidden", trace.hidden)
@@ -123,7 +129,8 @@ def check_fields(trace: Trace, prefix: str = "") -> None:
         if _array(prefix + name, value).shape != shape:
             raise ValueError(f"`{prefix}{name}` must have shape {shape_str(shape)}, got "
                              f"{shape_str(value.shape)}")
-        expect_finite(prefix + name, value)
+        if numbers:
+            expect_finite(prefix + name, value)
     inputs = _array(prefix + "inputs", trace.inputs)
     if inputs.ndim != 2 or len(inputs) != steps:
         raise ValueError(f"`{prefix}inputs` must have shape (T = {steps}, input_size), got "
