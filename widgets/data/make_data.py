@@ -104,7 +104,11 @@ EXPERIMENTS = (
     "Rebuild (about 8 minutes on 2 cores): "
     "`python -m widgets.experiments latching --seeds 3 --out data/experiments/latching.json`. "
     "`make_data` does not rebuild it; `tests/test_experiments.py` reruns a reduced version "
-    "and checks the lessons' claims against the committed file."
+    "and checks the lessons' claims against the committed file.\n\n"
+    "- `experiments/SHA256SUMS`: the sha256 of every file in `experiments/`, checked by "
+    "`tests/test_experiments.py` (or `sha256sum -c SHA256SUMS` in that folder), so no record "
+    "changes unnoticed. After a rebuild: `cd data/experiments && sha256sum latching.json > "
+    "SHA256SUMS`."
 )
 
 
