@@ -14,6 +14,7 @@ set that is an error instead, so CI cannot pass without proving the course works
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -24,7 +25,7 @@ import subprocess
 import sys
 
 MARKER = "RNN_COURSE_OFFLINE"
-SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
+SIOCGIFFLAGS, SIOCSIFFLAGS, SIOCSIFADDR, IFF_UP = 0x8913, 0x8914, 0x8916, 0x1
 UNREACHABLE = ("192.0.2.1", 9)  # TEST-NET-1: reserved for documentation, never routed
 
 
@@ -34,6 +35,22 @@ def loopback_up() -> None:
         request = fcntl.ioctl(sock, SIOCGIFFLAGS, struct.pack("16sH14x", b"lo", 0))
         flags = struct.unpack("16sH14x", request)[1]
         fcntl.ioctl(sock, SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | IFF_UP))
+
+
+@contextlib.contextmanager
+def loopback_alias(address: str, label: str = "lo:course"):
+    """Give ``lo`` an extra IPv4 ``address`` (a host route, nothing else) while the block runs,
+    inside this script's namespace only (it needs the namespace's CAP_NET_ADMIN): the tests
+    then have a non-loopback address of "this machine" to probe. Removed at the end."""
+    if os.environ.get(MARKER) != "1":
+        raise RuntimeError("loopback_alias changes interfaces: only inside offline.py's namespace")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        fcntl.ioctl(sock, SIOCSIFADDR, struct.pack("16sHH4s8x", label.encode(), socket.AF_INET,
+                                                   0, socket.inet_aton(address)))
+        try:
+            yield address
+        finally:  # an alias without IFF_UP is deleted
+            fcntl.ioctl(sock, SIOCSIFFLAGS, struct.pack("16sH14x", label.encode(), 0))
 
 
 def network_is_cut() -> bool:

@@ -1,5 +1,5 @@
 """What an executed lesson exported to HTML must show: every widget's static form
-(widgets/static_html.py), plotly.js once, nothing fetched from elsewhere, no widget placeholder
+(widgets/views/static.py), plotly.js once, nothing fetched from elsewhere, no widget placeholder
 text. Used by test_lesson_runs.py (every lesson) and test_static_html.py."""
 
 from __future__ import annotations

@@ -2,26 +2,24 @@
 current values (equal to the trace's) as numbers and as colours."""
 
 import xml.etree.ElementTree as ET
+from functools import partial
 
 import numpy as np
 import plotly.colors as pcolors
 import pytest
-import torch
 from torch import nn
 
 from widgets.figures.cell_diagram import cell_svg, colour, gru_cell_svg, lstm_cell_svg
 from widgets.figures.equations import unit_step
-from widgets.tracing.record import trace
+
+from support import torch_trace
 
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["alice", "and", SCRIPT, "tom", "are"]
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def make_trace(cls=nn.LSTM, layers=1, bidirectional=False, seed=0):
-    torch.manual_seed(seed)
-    module = cls(3, 4, num_layers=layers, bidirectional=bidirectional)
-    return trace(module, 2 * torch.randn(len(TOKENS), 3), TOKENS)
+make_trace = partial(torch_trace, tokens=TOKENS, input_scale=2)
 
 
 def texts(svg):

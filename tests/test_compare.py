@@ -238,6 +238,22 @@ def test_check_exercise_with_tuple_outputs():
         check_exercise(lstm_step, lstm_step, cases, name=("h_t",))
 
 
+def test_check_exercise_catches_a_mistake_in_a_later_output_only():
+    """(h_t, c_t) with h_t right and only c_t wrong (by a little) is a mismatch naming c_t."""
+    cases = [case | {"c_prev": np.ones(4)} for case in make_cases(2, gates=4)]
+
+    def learner_c_off(**kwargs):
+        h_t, c_t = lstm_step(**kwargs)
+        return h_t, c_t + 1e-3
+
+    result = check_exercise(learner_c_off, lstm_step, cases, name=("h_t", "c_t"))
+    assert not result.ok and result.verdict == "mismatch"
+    assert result.message.startswith("✗ mismatch: c_t differs from the reference at 4 of 4 ")
+    assert result.max_abs_diff == pytest.approx(1e-3)
+    unnamed = check_exercise(learner_c_off, lstm_step, cases)
+    assert not unnamed.ok and unnamed.message.startswith("✗ mismatch: h_t[1] differs")
+
+
 def test_check_exercise_passes_the_tolerances_on():
     cases = make_cases(2)
 

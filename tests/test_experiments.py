@@ -1,12 +1,14 @@
 """The precomputed long-range evidence: the committed file says what the lessons claim, and a
 reduced rerun of the same command still shows it."""
 
+import hashlib
 import json
 
 import pytest
 
 from widgets import experiments
 from widgets.experiments import load_results, mean_accuracy
+from widgets.paths import EXPERIMENTS_DIR
 
 CHANCE_BAND = 0.65  # accuracy below this over 1000 test sequences: the bit was not learnt
 LEARNT = 0.95
@@ -32,6 +34,23 @@ def test_committed_results_support_the_lessons_claims():
     every_seed = [r["accuracy"] for r in results["results"]
                   if r["model"] == "lstm, forget bias 1" and r["distance"] == 50]
     assert min(every_seed) > LEARNT
+
+
+def test_committed_files_match_their_recorded_sha256():
+    """Every record of every committed result file is covered: SHA256SUMS (sha256sum's
+    format, documented in data/README.md) lists each file in data/experiments/ with its hash.
+    A file changed by hand (one accuracy edited) no longer matches; a rerun of the command
+    updates the file and, as data/README.md says, SHA256SUMS with it."""
+    sums = {}
+    for line in (EXPERIMENTS_DIR / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split(maxsplit=1)
+        sums[name.lstrip("*")] = digest
+    files = {p.name for p in EXPERIMENTS_DIR.iterdir() if p.name != "SHA256SUMS"}
+    assert set(sums) == files and files
+    for name, digest in sums.items():
+        actual = hashlib.sha256((EXPERIMENTS_DIR / name).read_bytes()).hexdigest()
+        assert actual == digest, (f"data/experiments/{name} differs from the file its command "
+                                  "wrote (see data/README.md to rebuild it)")
 
 
 def test_reduced_rerun_of_the_command(tmp_path):

@@ -2,6 +2,7 @@
 
 import dataclasses
 import re
+from functools import partial
 
 import numpy as np
 import plotly.colors as pcolors
@@ -18,15 +19,14 @@ from widgets.figures.gates import (
 )
 from widgets.tracing.record import trace
 
+from support import torch_trace
+
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["alice", "and", SCRIPT, "tom", "are", "."]
 GATE_KEYS = {"lstm": ["input", "forget", "candidate", "output"], "gru": ["reset", "update", "new"]}
 
 
-def make_trace(cls=nn.LSTM, layers=1, bidirectional=False, hidden=4, seed=0):
-    torch.manual_seed(seed)
-    module = cls(3, hidden, num_layers=layers, bidirectional=bidirectional)
-    return trace(module, torch.randn(len(TOKENS), 3), TOKENS)
+make_trace = partial(torch_trace, tokens=TOKENS)
 
 
 def panel_arrays(tr, layer, direction):

@@ -1,6 +1,7 @@
 """One unit at one step: its numbers equal the trace's, and the equations' numbers add up."""
 
 import re
+from functools import partial
 
 import numpy as np
 import pytest
@@ -17,20 +18,14 @@ from widgets.figures.equations import (
 )
 from widgets.tracing.record import trace
 
+from support import torch_trace
+
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["alice", "and", SCRIPT, "tom", "are"]
 NUMBER = re.compile(r"−?\d+\.\d+")
 
 
-def make_trace(cls=nn.LSTM, layers=1, bidirectional=False, seed=0):
-    torch.manual_seed(seed)
-    module = cls(3, 4, num_layers=layers, bidirectional=bidirectional)
-    with torch.no_grad():                           # larger values exercise signs and saturation
-        for parameter in module.parameters():
-            parameter.mul_(3)
-    h0 = torch.randn(layers * (2 if bidirectional else 1), 4)
-    h0 = (h0, torch.randn_like(h0)) if cls is nn.LSTM else h0
-    return trace(module, torch.randn(len(TOKENS), 3), TOKENS, h0=h0)
+make_trace = partial(torch_trace, tokens=TOKENS, weight_scale=3, random_h0=True)
 
 
 def numbers(line):

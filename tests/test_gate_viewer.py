@@ -1,6 +1,7 @@
 """GateViewer: drive every control and assert on the figure data, diagram, equations, readout."""
 
 import types
+from functools import partial
 
 import numpy as np
 import pytest
@@ -12,14 +13,13 @@ from widgets.figures.equations import equations_html, unit_step
 from widgets.tracing.record import trace
 from widgets.views.gate_viewer import GateViewer
 
+from support import torch_trace
+
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["alice", "and", SCRIPT, "tom", "are", "."]
 
 
-def make_trace(cls=nn.LSTM, layers=1, bidirectional=False, seed=0, tokens=TOKENS):
-    torch.manual_seed(seed)
-    module = cls(3, 4, num_layers=layers, bidirectional=bidirectional)
-    return trace(module, torch.randn(len(tokens), 3), tokens)
+make_trace = partial(torch_trace, tokens=TOKENS)
 
 
 def read_columns(viewer):

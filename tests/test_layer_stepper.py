@@ -1,6 +1,7 @@
 """LayerStepper and its grid figure: fill order, output[t] boxes, torch's h_n order."""
 
 import re
+from functools import partial
 
 import numpy as np
 import pytest
@@ -9,7 +10,6 @@ from torch import nn
 
 from widgets.figures.layers import layer_grid_figure, layer_grid_static, panel_axes
 from widgets.tracing.record import trace
-from widgets.tracing.trace_data import Trace
 from widgets.views.layer_stepper import (
     MAX_TOKENS,
     LayerStepper,
@@ -19,17 +19,14 @@ from widgets.views.layer_stepper import (
     step_labels,
 )
 
+from support import random_trace
+
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["a", SCRIPT, "b", "c", "d"]
 
 
-def make_trace(layers=2, directions=2, tokens=TOKENS, size=3, seed=1):
-    """A Trace of small random arrays with the documented shapes (no torch)."""
-    rng = np.random.default_rng(seed)
-    shape = (layers, directions, len(tokens), size)
-    return Trace(kind="gru", tokens=list(tokens), hidden=np.tanh(rng.normal(size=shape)),
-                 cell=None, gates={}, output=rng.normal(size=(len(tokens), directions * size)),
-                 inputs=rng.normal(size=(len(tokens), 2)), h0=np.zeros(shape[:2] + (size,)))
+make_trace = partial(random_trace, tokens=TOKENS, size=3, seed=1, kind="gru", input_size=2,
+                     dtype=np.float64)
 
 
 def panels(fig):

@@ -165,6 +165,44 @@ def test_the_new_content_is_flushed_to_disk_before_the_rename(path, monkeypatch)
     assert calls[:2] == ["fsync", ("replace", FILE_NAME)]
 
 
+def test_the_temporary_file_is_made_beside_the_target(path, monkeypatch):
+    """Beside the target, so os.replace is a rename within one file system (atomic)."""
+    replaced, real_replace = [], os.replace
+    monkeypatch.setattr(progress.os, "replace",
+                        lambda a, b: replaced.append((Path(a), Path(b))) or real_replace(a, b))
+    progress.write_json_atomic(path, {"a": 1})
+    ((source, destination),) = replaced
+    assert destination == path and source.parent == path.parent and source != path
+    assert source.name.startswith(f".{FILE_NAME}.") and source.name.endswith(".tmp")
+    assert json.loads(path.read_text(encoding="utf-8")) == {"a": 1}
+    assert leftovers(path.parent) == []
+
+
+def test_the_folder_is_synced_after_the_rename(path, monkeypatch):
+    """The rename is durable only once the folder's entry is on disk: the folder is opened
+    and fsync'ed after os.replace, then closed."""
+    calls, folders = [], {}
+    real_open, real_fsync, real_replace, real_close = os.open, os.fsync, os.replace, os.close
+
+    def record_open(file, flags, *args, **kwargs):
+        fd = real_open(file, flags, *args, **kwargs)
+        if Path(file) == path.parent:
+            folders[fd] = flags
+        return fd
+
+    monkeypatch.setattr(progress.os, "open", record_open)
+    monkeypatch.setattr(progress.os, "fsync",
+                        lambda fd: calls.append(("fsync", fd in folders)) or real_fsync(fd))
+    monkeypatch.setattr(progress.os, "close",
+                        lambda fd: calls.append(("close", fd in folders)) or real_close(fd))
+    monkeypatch.setattr(progress.os, "replace",
+                        lambda a, b: calls.append(("replace", Path(b))) or real_replace(a, b))
+    progress.write_json_atomic(path, {"a": 1})
+    assert calls.index(("replace", path)) < calls.index(("fsync", True)) < calls.index(
+        ("close", True))
+    assert all(flags & os.O_DIRECTORY for flags in folders.values())
+
+
 # --- corruption ---------------------------------------------------------------------------
 
 def corrupt_copies(path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import re
 
 import jsonschema
@@ -387,3 +388,43 @@ def test_load_bank_from_another_folder_validates_it(tmp_path):
         load_bank("03_z", quiz_dir=tmp_path)
     (tmp_path / "03_z.json").write_text(json.dumps([choice(), number()]), encoding="utf-8")
     assert [q["id"] for q in load_bank("03_z", quiz_dir=tmp_path)] == ["q1", "q2"]
+
+
+NEAR = (1e-3, 1e-4, 1e-7)  # relative offsets: all within 0.1 % of the value
+
+
+def _numeric_questions():
+    return [pytest.param(q, id=q["id"]) for lesson in LESSONS for q in load_bank(lesson)
+            if q["type"] == "numeric"]
+
+
+def _rounded(number, precision):
+    return number if precision is None else float(f"{number:.{precision}g}")
+
+
+@pytest.mark.parametrize("question", _numeric_questions())
+def test_numeric_tolerance_is_exactly_the_banks(question):
+    """Every correct answer of every numeric question in every bank: its value (or both ends
+    of its [low, high) range, from inside) is graded right; a number within 0.1 % of it but
+    outside its tolerance (a value is exact up to `precision`; a range ends where it says) is
+    graded wrong."""
+    precision = question.get("precision")
+    for answer in question["answers"]:
+        if not answer.get("correct"):
+            continue
+        if "value" in answer:
+            value = float(answer["value"])
+            inside = [value]
+            outside = [value * (1 + sign * rel) for rel in NEAR for sign in (1, -1)
+                       if _rounded(value * (1 + sign * rel), precision)
+                       != _rounded(value, precision)]
+        else:
+            low, high = answer["range"]
+            inside = [low, math.nextafter(high, -math.inf)]
+            outside = [math.nextafter(low, -math.inf), high,
+                       low - 1e-3 * abs(low), high + 1e-3 * abs(high)]
+        for number in inside:
+            assert grade(question, repr(number)).correct, (question["id"], number)
+        assert outside, question["id"]
+        for number in outside:
+            assert not grade(question, repr(number)).correct, (question["id"], number)

@@ -20,7 +20,6 @@ import shlex
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -38,9 +37,13 @@ import widgets
 from widgets.quizzes.bank import BankError
 from widgets.quizzes.widget import Quiz
 
+import offline
+from support import isolated_jupyter_env, log_tail, running_lab
+
 ROOT = Path(__file__).resolve().parents[1]
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 START_TIMEOUT_S = 60
+SPARE_ADDRESS = "198.51.100.7"  # TEST-NET-2: reserved for documentation
 
 # ---------------------------------------------------------------- the README's launch command
 
@@ -175,51 +178,27 @@ def _unprivileged_prefix() -> tuple[list[str], str]:
     return unshare, "as uid 1000 in a user namespace (the tests run as root)"
 
 
-def _jupyter_env(base: Path) -> dict[str, str]:
-    """The environment minus every JUPYTER*/IPYTHON* variable (so no token or config leaks
-    in), with empty temporary Jupyter folders and BROWSER set to `true` (a no-op command) so
-    no browser opens; neither touches the address or the token."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON"))}
-    folders = {"HOME": "home", "JUPYTER_CONFIG_DIR": "config", "JUPYTER_DATA_DIR": "data",
-               "JUPYTER_RUNTIME_DIR": "runtime", "IPYTHONDIR": "ipython",
-               "JUPYTERLAB_SETTINGS_DIR": "lab-settings",
-               "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces"}
-    for variable, name in folders.items():
-        (base / name).mkdir()
-        env[variable] = str(base / name)
-    env.update(JUPYTER_PLATFORM_DIRS="1", BROWSER=shutil.which("true") or "true")
-    return env
-
-
 @pytest.fixture(scope="module")
 def readme_lab(tmp_path_factory):
     """JupyterLab started with exactly the README's arguments, from the repository root,
     shut down through its API at the end (and required to exit cleanly). Nothing is added to
     its arguments (no --port: it finds a free port itself, read back from the URL it prints);
     around it, none touching the address or the token: a normal uid (`_unprivileged_prefix`),
-    BROWSER set to a no-op and empty temporary Jupyter folders (`_jupyter_env`)."""
+    BROWSER set to a no-op and empty temporary Jupyter folders
+    (`support.isolated_jupyter_env`)."""
     (words,) = readme_launch_commands((ROOT / "README.md").read_text(encoding="utf-8"))
-    jupyter = Path(sys.executable).with_name("jupyter")
-    program = [str(jupyter)] if jupyter.exists() else [sys.executable, "-m", "jupyter"]
     prefix, how = _unprivileged_prefix()
     base = tmp_path_factory.mktemp("readme-lab")
     log = base / "jupyterlab.log"
-    with open(log, "wb") as sink:
-        process = subprocess.Popen([*prefix, *program, "lab", *words[words.index("lab") + 1:]],
-                                   cwd=ROOT, env=_jupyter_env(base), stdout=sink,
-                                   stderr=subprocess.STDOUT)
-    try:
+    with running_lab(words[words.index("lab") + 1:], cwd=ROOT, env=isolated_jupyter_env(base),
+                     log=log, prefix=prefix) as process:
         urls = _printed_urls(process, log)
         lab = RunningLab(process, urls, _query_token(urls[0]) if urls else "",
                          urlsplit(urls[0]).port if urls else 0, how)
         yield lab
         assert lab.token, "JupyterLab runs without a token"
         _http("POST", lab, "/api/shutdown", token=lab.token)
-        assert process.wait(timeout=30) == 0, log.read_text(errors="replace")[-2000:]
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=30)
+        assert process.wait(timeout=30) == 0, log_tail(log, 2000)
 
 
 def _printed_urls(process: subprocess.Popen, log: Path) -> list[str]:
@@ -233,7 +212,7 @@ def _printed_urls(process: subprocess.Popen, log: Path) -> list[str]:
             return re.findall(r"https?://[^\s/]+:\d+/[^\s\]]*", text)  # the server's own
         time.sleep(0.3)
     pytest.fail(f"JupyterLab printed no URL within {START_TIMEOUT_S} s (exit code "
-                f"{process.poll()}):\n{log.read_text(errors='replace')[-3000:]}", pytrace=False)
+                f"{process.poll()}):\n{log_tail(log)}", pytrace=False)
 
 
 def _query_token(url: str) -> str:
@@ -288,18 +267,34 @@ def test_readme_lab_is_not_reachable_on_other_interfaces(readme_lab):
     socket can still bind it there, so nothing answers a connection to it (the kernel refuses
     it). No connection is made, so the suite's network guard has nothing to refuse. Control:
     a listener on the wildcard address, what --ip=0.0.0.0 would create, is detected."""
+    with _other_addresses() as addresses:
+        for address in addresses:
+            wildcard = "::" if ":" in address else "0.0.0.0"
+            with _listener(wildcard) as port:
+                assert not _port_free_on(address, port), f"the check misses a listener on {port}"
+            assert _port_free_on(address, readme_lab.port), \
+                f"JupyterLab's port {readme_lab.port} is in use on {address}"
+
+
+@contextlib.contextmanager
+def _other_addresses():
+    """This machine's own non-loopback addresses. In CI, tests/offline.py's network namespace
+    has only loopback: there the test gives lo an extra address, 198.51.100.7 (TEST-NET-2,
+    never routed), while it runs; a listener JupyterLab had opened on a wildcard address would
+    cover it. With neither, the test cannot run: it fails when CI is set, else skips."""
     addresses = _own_addresses()
-    if not addresses:
-        # Only loopback exists (tests/offline.py): nothing can reach the port from outside,
-        # and test_readme_lab_listens_on_loopback_only shows what it is bound to.
-        assert _listening_addresses(readme_lab.process.pid)
-        return
-    for address in addresses:
-        wildcard = "::" if ":" in address else "0.0.0.0"
-        with _listener(wildcard) as port:
-            assert not _port_free_on(address, port), f"the check misses a listener on {port}"
-        assert _port_free_on(address, readme_lab.port), \
-            f"JupyterLab's port {readme_lab.port} is in use on {address}"
+    if addresses:
+        yield addresses
+    elif os.environ.get(offline.MARKER) == "1":
+        with offline.loopback_alias(SPARE_ADDRESS):
+            assert _own_addresses() == [SPARE_ADDRESS]
+            yield [SPARE_ADDRESS]
+    else:
+        reason = ("only loopback here and not in tests/offline.py's namespace: no other "
+                  "address to probe")
+        if os.environ.get("CI"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
 
 
 def test_readme_lab_requires_its_token(readme_lab):

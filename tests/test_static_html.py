@@ -1,5 +1,5 @@
 """Static forms: every widget's display bundle carries a text/html copy of its current state
-(widgets/static_html.py). Every lesson, executed and exported with nbconvert, is checked in
+(widgets/views/static.py). Every lesson, executed and exported with nbconvert, is checked in
 test_lesson_runs.py with static_pages.check_exported."""
 
 from __future__ import annotations

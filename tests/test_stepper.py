@@ -2,6 +2,7 @@
 
 import html
 import re
+from functools import partial
 
 import numpy as np
 import plotly.colors as pcolors
@@ -18,25 +19,15 @@ from widgets.figures.state import (
     token_cells,
 )
 from widgets.tracing.record import trace
-from widgets.tracing.trace_data import Trace
 from widgets.views.stepper import StateStepper, cut_trace
+
+from support import random_trace
 
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["the", "film", SCRIPT, "not", "good", "."]
 
 
-def make_trace(tokens=TOKENS, layers=2, directions=2, size=5, kind="lstm", seed=0):
-    """A Trace of small random arrays with the documented shapes (no torch)."""
-    rng = np.random.default_rng(seed)
-    shape = (layers, directions, len(tokens), size)
-
-    def states():
-        return np.tanh(rng.normal(size=shape)).astype(np.float32)
-
-    return Trace(kind=kind, tokens=list(tokens), hidden=states(),
-                 cell=states() if kind == "lstm" else None, gates={},
-                 output=rng.normal(size=(len(tokens), directions * size)),
-                 inputs=rng.normal(size=(len(tokens), 3)), h0=np.zeros(shape[:2] + (size,)))
+make_trace = partial(random_trace, tokens=TOKENS)
 
 
 def torch_trace(cls, bidirectional=True, length=7, seed=0):

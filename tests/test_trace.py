@@ -178,6 +178,26 @@ def test_a_forward_hook_that_changes_the_output_is_refused():
         trace(module, torch.randn(T, INPUT_SIZE))
 
 
+@pytest.mark.parametrize("kind, extra", [("lstm", {}), ("gru", {}),
+                                         ("rnn", dict(nonlinearity="tanh"))])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_the_self_check_tolerance_is_pinned(kind, extra, dtype):
+    """A module whose output is shifted by 10x the tolerance (TOL, written here, not read
+    from the package) is refused; shifted by half of it, accepted. Outputs lie in [-1, 1], so
+    the allowed difference tol * (1 + |output|) is at most 2 * tol."""
+    tol = TOL[dtype]
+    x = torch.randn(T, INPUT_SIZE, generator=torch.Generator().manual_seed(1), dtype=dtype)
+    for factor, refused in ((10.0, True), (0.5, False)):
+        module = make(kind, extra, dtype=dtype)
+        module.register_forward_hook(
+            lambda mod, args, out, shift=factor * tol: (out[0] + shift, out[1]))
+        if refused:
+            with pytest.raises(TraceMismatchError, match="output differs"):
+                trace(module, x)
+        else:
+            assert trace(module, x).output.shape == (T, HIDDEN_SIZE)
+
+
 def test_only_plain_modules_skip_calling_the_module():
     class Same(nn.RNN):
         pass

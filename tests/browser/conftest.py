@@ -1,8 +1,8 @@
 """Fixtures for browser tests: JupyterLab on loopback + Debian's headless Chromium.
 
-One JupyterLab server per session (free loopback port, random
-token, isolated HOME / Jupyter dirs / settings, root_dir a temp folder, RNN_COURSE_DATA_DIR a temp
-folder) and one Chromium context whose network is limited to loopback. Per test, the `lab`
+One JupyterLab server per session (started with tests/support.py; free loopback port, random
+token, isolated HOME / Jupyter dirs / settings, root_dir a temp folder, RNN_COURSE_DATA_DIR a
+temp folder) and one Chromium context whose network is limited to loopback. Per test, the `lab`
 fixture gives a fresh page with helpers (write and open a notebook, run all cells, wait until
 idle, collect error texts); a failing test leaves a screenshot in test-artifacts/.
 
@@ -19,7 +19,6 @@ import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -28,6 +27,8 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
+
+from support import isolated_jupyter_env, log_tail, running_lab
 
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # Beyond the route guard (which sees the page's HTTP requests): host names other than localhost
@@ -100,32 +101,22 @@ def chromium_path() -> str:
 def jupyter_lab(tmp_path_factory, chromium_path) -> LabServer:
     """JupyterLab on 127.0.0.1 with a random token; stopped (with its kernels) at the end."""
     base = tmp_path_factory.mktemp("jupyterlab")
-    root, data_dir, home = base / "root", base / "course-data", base / "home"
-    for folder in (root, data_dir, home):
+    root, data_dir = base / "root", base / "course-data"
+    for folder in (root, data_dir):
         folder.mkdir()
-    env = _isolated_env(home, data_dir)
+    env = isolated_jupyter_env(base / "home", RNN_COURSE_DATA_DIR=str(data_dir))
+    _write_lab_settings(Path(env["JUPYTERLAB_SETTINGS_DIR"]))
     port, token = _free_port(), secrets.token_hex(16)
     log = base / "jupyterlab.log"
-    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-               "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={root}",
-               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-               "--LabApp.news_url=None", "--LabApp.extension_manager=readonly"]
-    with open(log, "wb") as log_file:
-        process = subprocess.Popen(command, env=env, cwd=root, stdout=log_file,
-                                   stderr=subprocess.STDOUT)
-    server = LabServer(f"http://127.0.0.1:{port}", token, root, data_dir, log, process)
-    try:
+    arguments = ["--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+                 f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+                 f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                 "--LabApp.news_url=None", "--LabApp.extension_manager=readonly"]
+    with running_lab(arguments, cwd=root, env=env, log=log) as process:
+        server = LabServer(f"http://127.0.0.1:{port}", token, root, data_dir, log, process)
         _wait_until_ready(server)
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -218,23 +209,12 @@ class Lab:
         return [text for text in outputs if any(marker in text for marker in ERROR_TEXTS)]
 
 
-def _isolated_env(home: Path, data_dir: Path) -> dict[str, str]:
-    """Environment for the server and its kernels: nothing read from or written to the real
-    home, lab settings from LAB_SETTINGS, quiz progress in ``data_dir``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "IPYTHON"))}
-    settings = home / "lab-settings"
+def _write_lab_settings(settings: Path) -> None:
+    """JupyterLab's settings from LAB_SETTINGS (no news, no windowing, kernel at once)."""
     for plugin, values in LAB_SETTINGS.items():
         target = settings / f"{plugin}.jupyterlab-settings"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(values), encoding="utf-8")
-    env.update(HOME=str(home), JUPYTER_PLATFORM_DIRS="1",
-               JUPYTER_CONFIG_DIR=str(home / "jupyter-config"),
-               JUPYTER_DATA_DIR=str(home / "jupyter-data"),
-               JUPYTER_RUNTIME_DIR=str(home / "jupyter-runtime"),
-               JUPYTERLAB_SETTINGS_DIR=str(settings),
-               JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"),
-               IPYTHONDIR=str(home / "ipython"), RNN_COURSE_DATA_DIR=str(data_dir))
-    return env
 
 
 def _free_port() -> int:
@@ -258,6 +238,6 @@ def _wait_until_ready(server: LabServer) -> None:
                     return
         except OSError:
             time.sleep(0.3)
-    log = server.log.read_text(encoding="utf-8", errors="replace")[-3000:]
     pytest.fail(f"JupyterLab did not start within {START_TIMEOUT_S} s "
-                f"(exit code {server.process.poll()}); log tail:\n{log}", pytrace=False)
+                f"(exit code {server.process.poll()}); log tail:\n{log_tail(server.log)}",
+                pytrace=False)

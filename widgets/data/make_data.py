@@ -106,7 +106,11 @@ EXPERIMENTS = (
     "Rebuild (about 8 minutes on 2 cores): "
     "`python -m widgets.experiments latching --seeds 3 --out data/experiments/latching.json`. "
     "`make_data` does not rebuild it; `tests/test_experiments.py` reruns a reduced version "
-    "and checks the lessons' claims against the committed file."
+    "and checks the lessons' claims against the committed file.\n\n"
+    "- `experiments/SHA256SUMS`: the sha256 of every file in `experiments/`, checked by "
+    "`tests/test_experiments.py` (or `sha256sum -c SHA256SUMS` in that folder), so no record "
+    "changes unnoticed. After a rebuild: `cd data/experiments && sha256sum latching.json > "
+    "SHA256SUMS`."
 )
 
 
@@ -115,7 +119,7 @@ def _readme(sections: list[str]) -> str:
     intro = (
         "# The course's data\n\n"
         "Every data file here is small, plain UTF-8 text with a header line, and generated: "
-        "`widgets/make_data.py` runs one seeded generator per data set (a hand-written "
+        "`widgets/data/make_data.py` runs one seeded generator per data set (a hand-written "
         "grammar, `numpy.random.default_rng(seed)`) and writes the same bytes on every run; "
         "the check below would notice if a new numpy ever drew different numbers. Nothing "
         "is downloaded. This README is generated too.\n\n"
