@@ -273,7 +273,10 @@ def hub_config(env: LearnerEnv, folder: Path, port: int, admin_token: str) -> st
     """jupyterhub_config.py text: loopback ports, dummy passwords, one process per learner
     as their own user, running the workspace sync and then the single-user server."""
     python = str(env.python)
-    start = (f'{python} -m widgets.workspace "$HOME/rnn-course" --quiet && '
+    # The workspace module run as a file: it needs only the standard library, so the start
+    # does not import the whole course package (torch, plotly) once more.
+    workspace = env.course / "widgets" / "workspace.py"
+    start = (f'{python} {workspace} "$HOME/rnn-course" --quiet && '
              f'exec {python} -m jupyterhub.singleuser "$@"')
     config = {
         "JupyterHub.ip": "127.0.0.1", "JupyterHub.port": port,
