@@ -164,7 +164,7 @@ def _load(target: Path) -> dict[str, Any]:
         return _empty()
     raw = target.read_bytes()
     try:
-        main, dropped = _clean(json.loads(raw.decode("utf-8")))
+        main, dropped = parse_progress(raw)
         if not dropped:
             return main
         problem = f"unreadable records {', '.join(dropped)}"
@@ -182,6 +182,14 @@ def _load(target: Path) -> dict[str, Any]:
     with contextlib.suppress(OSError):
         _save(target, data)
     return data
+
+
+def parse_progress(raw: bytes) -> tuple[dict[str, Any], list[str]]:
+    """Read a progress file's bytes without touching any file (the class report uses it).
+    Returns (the valid records in the layout above, names "lesson/quiz" of dropped records);
+    raises ValueError (UnicodeDecodeError and JSONDecodeError are ValueErrors) when the bytes
+    are not progress data at all."""
+    return _clean(json.loads(raw.decode("utf-8")))
 
 
 def _clean(data: Any) -> tuple[dict[str, Any], list[str]]:
