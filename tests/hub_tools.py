@@ -353,7 +353,8 @@ def user_token(hub: Hub, session, name: str) -> str:
 
 # ---------------------------------------------------------------- kernels through the hub
 
-def run_cells(hub: Hub, name: str, token: str, cells: list[str], timeout: float = 300) -> list[dict]:
+def run_cells(hub: Hub, name: str, token: str, cells: list[str],
+              timeout: float = 300) -> list[dict]:
     """Start a kernel on ``name``'s server through the hub (/user/NAME/api/kernels), run
     ``cells`` in order over its websocket, shut it down. Returns one dict per cell:
     {"status", "stdout", "error"}; stops at the first error."""

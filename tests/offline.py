@@ -3,9 +3,10 @@
     python tests/offline.py -m pytest [pytest arguments]
 
 On Linux the command runs in a new network namespace (``unshare --net``, part of util-linux;
-with ``--map-root-user`` when not run as root) in which the loopback interface is brought up and no other interface exists, so
-pytest, the kernels, JupyterLab and Chromium it starts can reach nothing but this machine. The
-suite's own guard (network_guard.py) still names any test that tries.
+with ``--map-root-user`` when not run as root) in which the loopback interface is brought up
+and no other interface exists, so pytest, the kernels, JupyterLab and Chromium it starts can
+reach nothing but this machine. The suite's own guard (network_guard.py) still names any test
+that tries.
 
 Where namespaces are not available (macOS, Windows, some containers) the command runs
 unchanged with a warning, relying on the suite's guard alone; with the environment variable CI

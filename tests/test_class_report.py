@@ -10,12 +10,13 @@ import statistics
 import pytest
 from plotly.offline import get_plotlyjs
 
-from class_fixtures import choice_questions, make_class, most_chosen_wrong
-from figure_policy import figure_problems
 from widgets import class_report as cr
 from widgets import class_report_figures as crf
 from widgets.progress import record_answer
 from widgets.quiz_bank import LESSONS, load_bank
+
+from class_fixtures import choice_questions, make_class, most_chosen_wrong
+from figure_policy import figure_problems
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,8 @@ def scores_figure(rows: list[dict[str, Any]]) -> go.Figure:
         figure.add_bar(x=lessons, y=means, name=f"{quiz}-quiz", text=text,
                        textposition="outside", marker={"color": colour,
                                                        "pattern": {"shape": pattern}})
-    figure.update_layout(template="simple_white", title="First-try score before (pre-quiz) and after (post-quiz)",
+    figure.update_layout(
+        template="simple_white", title="First-try score before (pre-quiz) and after (post-quiz)",
                          barmode="group", yaxis={"title": "mean first-try score (%)",
                                                  "range": [0, 115]},
                          xaxis={"title": "lesson"}, height=480)
@@ -64,7 +65,8 @@ def questions_figure(rows: list[dict[str, Any]]) -> go.Figure:
                        text=[f"{_percent(r['rate'])} of {r['answered']}" for r in part],
                        textposition="outside",
                        marker={"color": colour, "pattern": {"shape": pattern}})
-    figure.update_layout(template="simple_white", title="Each question: share of learners right at the first try",
+    figure.update_layout(
+        template="simple_white", title="Each question: share of learners right at the first try",
                          xaxis={"title": "right at the first try (%)", "range": [0, 125]},
                          yaxis={"autorange": "reversed", "type": "category"},
                          height=max(300, 120 + 22 * len(answered)))
@@ -81,7 +83,8 @@ def started_figure(rows: list[dict[str, Any]]) -> go.Figure:
                    marker={"color": POST, "pattern": {"shape": "/"}})
     figure.add_bar(x=lessons, y=missing, name="not started", text=missing,
                    marker={"color": OTHER, "pattern": {"shape": ""}})
-    figure.update_layout(template="simple_white", title="Learners who started each lesson (any quiz answered)",
+    figure.update_layout(
+        template="simple_white", title="Learners who started each lesson (any quiz answered)",
                          barmode="stack", yaxis={"title": "learners"},
                          xaxis={"title": "lesson"}, height=420)
     return figure
