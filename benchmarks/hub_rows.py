@@ -1,7 +1,7 @@
 """Load on a real JupyterHub: N learners run lesson 00_start_here at the same moment (issue 15).
 
-    python benchmarks/hub_rows.py [--counts 1,2,4,8]   # as root on Linux; prints the table
-    python benchmarks/run.py --only hub                  # the same rows in the main table
+    python benchmarks/hub_rows.py [--counts 1,2,4,8,12,16]  # as root on Linux; prints rows
+    python benchmarks/run.py --only hub                     # the same rows, run.py's table
 
 The set-up is the class test's (tests/hub_tools.py): a read-only course, JupyterHub with its
 proxy on loopback, one system user and one single-user server per learner. For each N the
@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import hub_tools  # noqa: E402  (the class test's hub set-up)
 
 LESSON = "00_start_here"
+COUNTS = [1, 2, 4, 8, 12, 16]  # learners at once; the first is the baseline
 USAGE_CELL = """
 import json, resource
 usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -126,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     import run
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--counts", default="1,2,4,8",
+    parser.add_argument("--counts", default=",".join(map(str, COUNTS)),
                         help="learner counts, comma-separated, the first the baseline")
     args = parser.parse_args(argv)
     counts = [int(c) for c in args.counts.split(",")]
