@@ -126,8 +126,12 @@ def _site_rel() -> Path:
 
 
 def _link_tree(source: Path, target: Path) -> Path:
-    """Hard-link every file of ``source`` into ``target`` (folders made anew)."""
-    subprocess.run(["cp", "-al", str(source), str(target)], check=True)
+    """Hard-link every file of ``source`` into ``target`` (folders made anew); a plain copy
+    when the two are on different file systems."""
+    linked = subprocess.run(["cp", "-al", str(source), str(target)], capture_output=True)
+    if linked.returncode != 0:
+        shutil.rmtree(target, ignore_errors=True)
+        subprocess.run(["cp", "-a", str(source), str(target)], check=True)
     return target
 
 
