@@ -14,7 +14,8 @@ the learner changed keeps the learner's version (an answer is never lost); every
 the course's new version; cells the learner added stay after the cell they followed; cells the
 course removed go unless the learner edited them. Any other file the learner changed is kept
 and the course's version is written beside it as ``NAME.course-new``. A cell both sides changed
-is reported. Outputs of cells the learner ran stay while their source is unchanged.
+is reported. Outputs of cells the learner ran stay while their source is unchanged. A file the
+course removed stays in the copy (it is the learner's now).
 """
 
 from __future__ import annotations
