@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import sys
 import tempfile
@@ -95,12 +94,11 @@ def measure(counts: list[int]) -> list[tuple[int, dict]]:
             with ThreadPoolExecutor(count) as pool:
                 list(pool.map(hub.stop_server, group))
     finally:
+        hub_tools.kill_learner_processes(names)
         if hub is not None:
             hub.stop()
         hub_tools.remove_learners(names)
-        if (folder / "env" / "course").exists():
-            hub_tools.make_writable(folder / "env" / "course")
-        shutil.rmtree(folder, ignore_errors=True)
+        hub_tools.remove_later(folder)
     return results
 
 

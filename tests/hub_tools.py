@@ -31,6 +31,7 @@ import stat
 import subprocess
 import sys
 import sysconfig
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -96,9 +97,11 @@ def make_learner_env(root: Path) -> LearnerEnv:
     the test network guard. Returns the `LearnerEnv`."""
     root.mkdir(mode=0o755)
     os.chmod(root, 0o755)
-    base = _link_tree(Path(sys.base_prefix), root / "python")
+    in_venv = sys.prefix != sys.base_prefix
+    unused = _site_rel() if in_venv and not _venv_sees_system_site() else None
+    base = _link_tree(Path(sys.base_prefix), root / "python", skip=unused)
     site, python = base / _site_rel(), base / "bin" / Path(sys.executable).name
-    if sys.prefix != sys.base_prefix:  # a virtual environment runs the tests: relocate it too
+    if in_venv:  # a virtual environment runs the tests: relocate it too
         venv = _link_tree(Path(sys.prefix), root / "venv")
         _replace(venv / "pyvenv.cfg", _venv_cfg(venv / "pyvenv.cfg", base / "bin"))
         python, site = _relink_venv_python(venv, base), venv / _site_rel()
@@ -125,14 +128,40 @@ def _site_rel() -> Path:
     return purelib.relative_to(sys.prefix)
 
 
-def _link_tree(source: Path, target: Path) -> Path:
-    """Hard-link every file of ``source`` into ``target`` (folders made anew); a plain copy
-    when the two are on different file systems."""
-    linked = subprocess.run(["cp", "-al", str(source), str(target)], capture_output=True)
-    if linked.returncode != 0:
+def _venv_sees_system_site() -> bool:
+    cfg = (Path(sys.prefix) / "pyvenv.cfg").read_text().replace(" ", "").lower()
+    return "include-system-site-packages=true" in cfg
+
+
+def _link_tree(source: Path, target: Path, skip: Path | None = None) -> Path:
+    """Hard-link every file of ``source`` into ``target`` (folders made anew), leaving the
+    folder ``skip`` (relative) empty; a plain copy when the two are on different file systems.
+    Fewer links make the teardown faster (unlinking is slow on a busy disk)."""
+    for mode in (["-al"], ["-a"]):
+        if skip is None:
+            done = subprocess.run(["cp", *mode, str(source), str(target)], capture_output=True)
+        else:
+            done = _link_parts(source, target, skip, mode)
+        if done.returncode == 0:
+            return target
         shutil.rmtree(target, ignore_errors=True)
-        subprocess.run(["cp", "-a", str(source), str(target)], check=True)
-    return target
+    raise OSError(f"could not copy {source}: {done.stderr[-500:]}")
+
+
+def _link_parts(source: Path, target: Path, skip: Path, mode: list[str]):
+    """`cp` every entry along the way to ``skip`` except ``skip`` itself."""
+    here, there = source, target
+    there.mkdir(mode=0o755)
+    for part in skip.parts:
+        for entry in sorted(here.iterdir()):
+            if entry.name != part:
+                done = subprocess.run(["cp", *mode, str(entry), str(there / entry.name)],
+                                      capture_output=True)
+                if done.returncode != 0:
+                    return done
+        here, there = here / part, there / part
+        there.mkdir(mode=0o755)
+    return subprocess.CompletedProcess([], 0, b"", b"")
 
 
 def _replace(path: Path, text: str) -> None:
@@ -180,6 +209,20 @@ def make_read_only(folder: Path) -> None:
         os.chmod(path, 0o555 if executable else 0o444)
 
 
+def remove_later(folder: Path) -> threading.Thread:
+    """Remove ``folder`` (made by this module) in a background thread, so the test's own time
+    does not include unlinking tens of thousands of links. The thread is not a daemon: Python
+    waits for it before exiting, so nothing is left behind. Returns the started thread."""
+    def remove() -> None:
+        if (folder / "env" / "course").exists():
+            make_writable(folder / "env" / "course")
+        shutil.rmtree(folder, ignore_errors=True)
+
+    thread = threading.Thread(target=remove, name=f"remove {folder}")
+    thread.start()
+    return thread
+
+
 def make_writable(folder: Path) -> None:
     """Undo `make_read_only` so the folder can be removed."""
     for path in [folder, *folder.rglob("*")]:
@@ -205,10 +248,17 @@ def create_learners(count: int) -> list[str]:
     return names
 
 
-def remove_learners(names: list[str]) -> None:
-    """Delete the users and their homes (and any process still running as them)."""
+def kill_learner_processes(names: list[str]) -> None:
+    """End every process running as these users at once (SIGKILL): a fast teardown, where
+    the hub would give each server seconds to stop."""
     for name in names:
         subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
+
+
+def remove_learners(names: list[str]) -> None:
+    """Delete the users and their homes (and any process still running as them)."""
+    kill_learner_processes(names)
+    for name in names:
         subprocess.run(["userdel", "--remove", name], capture_output=True)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -67,12 +66,11 @@ def hub_class():
         hub = hub_tools.start_hub(env, folder / "hub")
         yield hub, env, names
     finally:
+        hub_tools.kill_learner_processes(names)
         if hub is not None:
             hub.stop()
         hub_tools.remove_learners(names)
-        if (folder / "env" / "course").exists():
-            hub_tools.make_writable(folder / "env" / "course")
-        shutil.rmtree(folder, ignore_errors=True)
+        hub_tools.remove_later(folder)
 
 
 def _learner_session(hub, env, name: str, choice: int) -> dict:
