@@ -151,3 +151,27 @@ def test_the_command_line_copies_the_installed_course(tmp_path, capsys):
     names = sorted(p.name for p in (tmp_path / "mine" / "lessons").glob("*.ipynb"))
     assert names == sorted(p.name for p in (REPO / "lessons").glob("*.ipynb")) and names
     assert "Open the lessons from" in capsys.readouterr().out
+
+
+def test_nbgitpuller_also_keeps_the_answer_and_brings_the_new_text(course, tmp_path):
+    """The hub's alternative (docs/teaching.md): nbgitpuller's own puller, as its git-pull
+    link runs it, on the same edit and course update (a line merge preferring the learner)."""
+    from nbgitpuller.pull import GitPuller
+
+    branch = git(course, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    mine = tmp_path / "pulled"
+
+    def pull() -> None:
+        for _line in GitPuller(str(course), str(mine), branch=branch).pull():
+            pass
+
+    pull()
+    learner_edits_and_saves(mine / LESSON)
+    new_text = course_update(course)
+    pull()
+    merged = nbformat.read(mine / LESSON, as_version=4)
+    nbformat.validate(merged)
+    sources = [c.source for c in merged.cells]
+    assert ANSWER in sources and new_text in sources and "A brand-new hint." in sources
+    assert (mine / "lessons" / "09_new.ipynb").exists()
+    assert git(course, "status", "--porcelain") == ""
