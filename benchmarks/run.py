@@ -5,6 +5,8 @@
     python benchmarks/run.py --quick      # tiny sizes, no lessons: checks the script works
     python benchmarks/run.py --install    # also a fresh install into two new venvs (~5 min)
     python benchmarks/run.py --only install   # only the fresh-install rows
+    python benchmarks/run.py --hub        # also learners on a real JupyterHub (root, ~10 min)
+    python benchmarks/run.py --only hub   # only the hub rows (see benchmarks/hub_rows.py)
 
 Each row names what is measured, how, the result and the target. Times are medians over
 repeated runs on one thread unless stated; the machine is printed above the table.
@@ -124,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also measure click-to-repaint in JupyterLab + Chromium")
     parser.add_argument("--install", action="store_true",
                         help="also time a fresh install into new venvs and measure their size")
-    parser.add_argument("--only", choices=["install"], help="measure only these rows")
+    parser.add_argument("--hub", action="store_true",
+                        help="also 1-16 learners running a lesson at once on a real JupyterHub")
+    parser.add_argument("--only", choices=["install", "hub"], help="measure only these rows")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     rows = []
@@ -136,6 +140,10 @@ def main(argv: list[str] | None = None) -> int:
             rows += repaint_rows()
     if args.install or args.only == "install":
         rows += install_rows.install_rows(Row)
+    if args.hub or args.only == "hub":
+        import hub_rows  # needs root and JupyterHub: imported only when asked for
+
+        rows += hub_rows.hub_rows(Row, hub_rows.COUNTS)
     print(f"Machine: {machine()}\n")
     print(table(rows))
     return 0

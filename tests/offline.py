@@ -2,10 +2,11 @@
 
     python tests/offline.py -m pytest [pytest arguments]
 
-On Linux the command runs in a new network namespace (``unshare --net --map-root-user``, part
-of util-linux) in which the loopback interface is brought up and no other interface exists, so
-pytest, the kernels, JupyterLab and Chromium it starts can reach nothing but this machine. The
-suite's own guard (network_guard.py) still names any test that tries.
+On Linux the command runs in a new network namespace (``unshare --net``, part of util-linux;
+with ``--map-root-user`` when not run as root) in which the loopback interface is brought up
+and no other interface exists, so pytest, the kernels, JupyterLab and Chromium it starts can
+reach nothing but this machine. The suite's own guard (network_guard.py) still names any test
+that tries.
 
 Where namespaces are not available (macOS, Windows, some containers) the command runs
 unchanged with a warning, relying on the suite's guard alone; with the environment variable CI
@@ -65,10 +66,13 @@ def namespace_command(arguments: list[str]) -> list[str] | None:
     unshare = shutil.which("unshare")
     if unshare is None or not sys.platform.startswith("linux"):
         return None
-    probe = subprocess.run([unshare, "--net", "--map-root-user", "true"], capture_output=True)
+    # Real root keeps real root in the namespace: a user namespace that maps only root cannot
+    # make users or switch to them, which the JupyterHub test (tests/test_hub.py) needs.
+    flags = ["--net"] if os.geteuid() == 0 else ["--net", "--map-root-user"]
+    probe = subprocess.run([unshare, *flags, "true"], capture_output=True)
     if probe.returncode != 0:
         return None
-    return [unshare, "--net", "--map-root-user", sys.executable, __file__, *arguments]
+    return [unshare, *flags, sys.executable, __file__, *arguments]
 
 
 def main(arguments: list[str]) -> int:

@@ -2,7 +2,8 @@
 
 From the bottom: argument checks and paths; the maths, data, tracing, training and quiz
 storage; the pure figures; the widgets (views and the quiz widgets); the package's front door
-(`widgets/__init__.py`). A module may import from its own layer or any layer below.
+(`widgets/__init__.py`) and the commands beside it (the class report, the learner's copy, the
+site), which import from any layer. A module may import from its own layer or any layer below.
 """
 
 import ast
@@ -18,10 +19,12 @@ LAYERS = (  # (layer, module name prefixes), bottom first; the first matching pr
     ("compute", ("widgets.reference", "widgets.bptt", "widgets.compare", "widgets.training",
                  "widgets.models", "widgets.initialization", "widgets.jacobians",
                  "widgets.experiments", "widgets.tracing", "widgets.data",
-                 "widgets.quizzes.bank", "widgets.quizzes.grading", "widgets.quizzes.store")),
+                 "widgets.quizzes.bank", "widgets.quizzes.grading", "widgets.quizzes.store",
+                 "widgets.quizzes.class_data")),
     ("figures", ("widgets.figures",)),
     ("views", ("widgets.views", "widgets.quizzes.widget", "widgets.quizzes.progress",
                "widgets.quizzes")),
+    ("apps", ("widgets.class_report", "widgets.workspace", "widgets.site")),
     ("package", ("widgets",)),
 )
 RANK = {name: rank for rank, (name, _) in enumerate(LAYERS)}

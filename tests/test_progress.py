@@ -80,7 +80,8 @@ def test_first_check_fixes_first_correct_and_later_checks_update(path):
     record(path, qid="q1", correct=False)
     rec = record(path, qid="q1", correct=True)
     assert rec["questions"]["q1"] == {"answer": ["an answer"], "correct": True,
-                                      "first_correct": False, "attempts": 2}
+                                      "first_correct": False, "first_answer": ["an answer"],
+                                      "attempts": 2}
     assert rec["total"] == 5 and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}",
                                               rec["updated"])
     saved = json.loads(path.read_text(encoding="utf-8"))
@@ -322,3 +323,34 @@ def test_summary_widget_refreshes_from_the_file(path):
     record(path)
     widget.children[2].click()
     assert "<td>&mdash;</td><td>1/5</td>" in table.value
+
+
+def test_the_first_answer_is_kept_when_later_checks_change_the_answer(path):
+    record_answer("00_start_here", "pre", "q1", ["wrong"], False, total=2, path=path)
+    saved = record_answer("00_start_here", "pre", "q1", ["right"], True, total=2, path=path)
+    question = saved["questions"]["q1"]
+    assert question["first_answer"] == ["wrong"] and question["answer"] == ["right"]
+    assert question["first_correct"] is False and question["attempts"] == 2
+    assert load_progress(path)["lessons"]["00_start_here"]["pre"]["questions"]["q1"] == question
+
+
+def test_an_old_file_without_first_answers_loads_and_gets_none_invented(path):
+    old = {"version": 1, "lessons": {"00_start_here": {"pre": {"total": 2, "questions": {
+        "q1": {"answer": ["a"], "correct": True, "first_correct": False, "attempts": 2}}}}}}
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(old))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_progress(path) == old
+    saved = record_answer("00_start_here", "pre", "q1", ["b"], True, total=2, path=path)
+    assert "first_answer" not in saved["questions"]["q1"]
+    assert saved["questions"]["q1"]["attempts"] == 3
+
+
+def test_a_first_answer_of_the_wrong_type_drops_the_record(path):
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 1, "lessons": {"00_start_here": {"pre": {
+        "total": 1, "questions": {"q1": {"answer": "a", "correct": True, "first_correct": True,
+                                         "attempts": 1, "first_answer": 3}}}}}}))
+    with pytest.warns(ProgressWarning, match="00_start_here/pre"):
+        assert load_progress(path)["lessons"] == {}

@@ -176,7 +176,8 @@ def test_check_shows_option_feedback_then_explanation_and_saves(bank, progress_f
     assert widget.score == {"correct": 1, "first_try": 0, "total": 3}
     saved = json.loads(progress_file.read_text(encoding="utf-8"))
     record = saved["lessons"]["99_test"]["post"]["questions"]["q-single"]
-    assert record == {"answer": ["B"], "correct": True, "first_correct": False, "attempts": 2}
+    assert record == {"answer": ["B"], "correct": True, "first_correct": False,
+                      "first_answer": ["A"], "attempts": 2}
     assert "1/3" in widget.score_line.value
 
 
@@ -428,3 +429,16 @@ def test_every_lesson_section_opens_and_is_outside_pre_and_post(progress_file):
 def test_an_unknown_section_names_the_argument(progress_file):
     with pytest.raises(ValueError, match="`which` must be one of 'pre', 'post'"):
         quiz("05_lstm_gates", "predict-nothing-here", progress_path=progress_file)
+def test_the_widget_saves_the_first_answer_of_each_question_type(bank, progress_file):
+    widget = Quiz(bank, lesson="99_test", which="post", progress_path=progress_file)
+    widget.views[0].control.value = 2
+    widget.views[1]._boxes[1][0].value = True
+    widget.views[2].control.value = " 2 "
+    for k in range(3):
+        widget.check(k)
+    widget.views[0].control.value = 1
+    widget.check(0)
+    saved = json.loads(progress_file.read_text())["lessons"]["99_test"]["post"]["questions"]
+    assert saved["q-single"]["first_answer"] == ["C"] and saved["q-single"]["answer"] == ["B"]
+    assert saved["q-many"]["first_answer"] == ["b"]
+    assert saved["q-num"]["first_answer"] == "2"

@@ -56,7 +56,7 @@ def test_wrong_then_right_answer_changes_the_feedback(lab):
     saved = json.loads((lab.server.data_dir / "quiz_progress.json").read_text(encoding="utf-8"))
     record = saved["lessons"][LESSON]["post"]["questions"][question["id"]]
     assert record == {"answer": [right["answer"]], "correct": True, "first_correct": False,
-                      "attempts": 2}
+                      "first_answer": [wrong["answer"]], "attempts": 2}
 
 
 @pytest.mark.browser

@@ -8,7 +8,9 @@ flush + fsync, ``os.replace``), then refreshes a ``.bak`` copy. A corrupt file i
 ``<name>.corrupt-<timestamp>`` with a `ProgressWarning`; readable lessons (or the backup) are kept.
 
 Layout: {"version": 1, "lessons": {lesson: {"pre"|"post": {"total": n, "updated": iso time,
-"questions": {id: {"answer", "correct", "first_correct", "attempts"}}}}}}.
+"questions": {id: {"answer", "correct", "first_correct", "first_answer", "attempts"}}}}}}.
+``first_answer`` (the answer given at the first check) was added later: files without it load
+as before, and a question first checked before it existed never gets one.
 
 Lessons: 00, 08.
 """
@@ -74,8 +76,8 @@ def record_answer(lesson: str, quiz: str, question_id: str, answer: str | list[s
                   ) -> dict[str, Any]:
     """Save one checked answer and return the updated record of that quiz.
 
-    The first check of a question fixes ``first_correct``; later checks update ``answer``,
-    ``correct`` and ``attempts``. Other lessons' records are re-read and kept."""
+    The first check of a question fixes ``first_correct`` and ``first_answer``; later checks
+    update ``answer``, ``correct`` and ``attempts``. Other lessons' records are re-read and kept."""
     for name, value in (("lesson", lesson), ("question_id", question_id)):
         expect_type(name, value, str, "a string")
     expect_choice("quiz", quiz, QUIZZES)
@@ -88,6 +90,9 @@ def record_answer(lesson: str, quiz: str, question_id: str, answer: str | list[s
     record["questions"][question_id] = {
         "answer": answer, "correct": correct, "attempts": 1 if old is None else old["attempts"] + 1,
         "first_correct": correct if old is None else old["first_correct"]}
+    first = answer if old is None else old.get("first_answer")
+    if first is not None:
+        record["questions"][question_id]["first_answer"] = first
     record.update(total=total, updated=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     _save(target, data)
     return record
@@ -131,7 +136,7 @@ def _load(target: Path) -> dict[str, Any]:
         return _empty()
     raw = target.read_bytes()
     try:
-        main, dropped = _clean(json.loads(raw.decode("utf-8")))
+        main, dropped = parse_progress(raw)
         if not dropped:
             return main
         problem = f"unreadable records {', '.join(dropped)}"
@@ -149,6 +154,14 @@ def _load(target: Path) -> dict[str, Any]:
     with contextlib.suppress(OSError):
         _save(target, data)
     return data
+
+
+def parse_progress(raw: bytes) -> tuple[dict[str, Any], list[str]]:
+    """Read a progress file's bytes without touching any file (the class report uses it).
+    Returns (the valid records in the layout above, names "lesson/quiz" of dropped records);
+    raises ValueError (UnicodeDecodeError and JSONDecodeError are ValueErrors) when the bytes
+    are not progress data at all."""
+    return _clean(json.loads(raw.decode("utf-8")))
 
 
 def _clean(data: Any) -> tuple[dict[str, Any], list[str]]:
@@ -174,7 +187,9 @@ def _valid_record(record: Any) -> bool:
     return all(isinstance(q, dict) and isinstance(q.get("correct"), bool)
                and isinstance(q.get("first_correct"), bool)
                and type(q.get("attempts")) is int and q["attempts"] >= 1
-               and isinstance(q.get("answer"), str | list) for q in record["questions"].values())
+               and isinstance(q.get("answer"), str | list)
+               and isinstance(q.get("first_answer", ""), str | list)
+               for q in record["questions"].values())
 
 
 def _from_backup(target: Path) -> dict[str, Any]:
