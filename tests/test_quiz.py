@@ -352,3 +352,47 @@ def test_default_titles_name_the_lesson_readably():
     assert quiz("02_rnn_cell_anatomy", "pre").title == "Before the lesson: 02 · rnn cell anatomy"
     assert quiz("08_capstone_text_classification", "post").title == (
         "After the lesson: 08 · capstone text classification")
+
+
+# --- in-lesson questions (quiz "in", selected by `section`) ------------------------------
+
+def in_lesson(qid="99-in-predict-b", section="predict-b"):
+    return {**single(qid), "quiz": "in", "section": section}
+
+
+def test_an_in_lesson_section_shows_only_its_questions_and_saves_nothing(
+        progress_file, monkeypatch):
+    bank = [single("99-post-b"), in_lesson(), in_lesson("99-in-other", "guess-c")]
+    monkeypatch.setattr("widgets.quiz_widget.load_bank", lambda lesson: bank)
+    widget = quiz("04_vanishing_gradients", "predict-b", progress_path=progress_file)
+    assert [v.question["id"] for v in widget.views] == ["99-in-predict-b"]
+    assert widget.title == "Predict: 04 · vanishing gradients"
+    widget.views[0].control.value = 1
+    assert widget.check(0).correct and widget.score["correct"] == 1
+    assert not progress_file.exists()
+    post = quiz("04_vanishing_gradients", "post", progress_path=progress_file)
+    assert [v.question["id"] for v in post.views] == ["99-post-b"]
+    with pytest.raises(ValueError, match=re.escape(
+            "`which` must be one of 'pre', 'post', 'predict-b', 'guess-c', got 'predict-c'")):
+        quiz("04_vanishing_gradients", "predict-c", progress_path=progress_file)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda q: q.pop("section"), "'section' is a required property"),
+    (lambda q: q.update(quiz="post"), "should not be valid"),
+    (lambda q: q.update(section="Predict B"), "does not match"),
+])
+def test_the_schema_ties_section_to_in_lesson_questions(change, message):
+    from widgets.quiz_bank import bank_problems
+    question = in_lesson()
+    change(question)
+    assert any(message in p for p in bank_problems([question]))
+    assert bank_problems([in_lesson()]) == []
+
+
+def test_every_in_lesson_section_of_the_course_opens(progress_file):
+    from widgets.quiz_bank import LESSONS, sections
+    for lesson in LESSONS:
+        for section in sections(load_bank(lesson)):
+            widget = quiz(lesson, section, progress_path=progress_file)
+            assert widget.views and all(v.question["section"] == section for v in widget.views)

@@ -4,8 +4,11 @@ A bank is a JSON list of questions in jupyterquiz's format (``question``, ``type
 with ``answer``, ``correct``, ``feedback``; numeric answers with ``value`` or ``range`` and an
 optional ``precision``), so the same file renders with jupyterquiz on a static site. Three keys
 are this course's additions, which jupyterquiz ignores: ``id`` (stable, for the progress file),
-``quiz`` ("pre" or "post": both quizzes of a lesson live in one file) and ``explanation`` (shown
-after answering). Lesson 00_start_here explains how quizzes work.
+``quiz`` ("pre" or "post": both quizzes of a lesson live in one file; "in" for a question asked
+inside the lesson, e.g. "predict, then run"), ``section`` (only and always with "in": the name a
+lesson passes to ``widgets.quiz(lesson, section)`` to show that question alone, e.g.
+"predict-radius") and ``explanation`` (shown after answering). Lesson 00_start_here explains how
+quizzes work.
 
 Rules beyond the schema (lessons/quizzes/schema.json): unique ids; a multiple_choice question has
 exactly one correct option, a many_choice question two or more and at least one wrong; no
@@ -40,6 +43,7 @@ LESSONS = (
     "08_capstone_text_classification",
 )
 QUIZZES = ("pre", "post")
+IN_LESSON = "in"  # `quiz` of a question asked inside a lesson; its `section` names it
 MIN_FEEDBACK_WORDS = 4
 GENERIC_FEEDBACK = {"incorrect", "wrong", "no", "nope", "false", "not quite", "try again",
                     "incorrect try again", "wrong try again", "not correct"}
@@ -74,6 +78,17 @@ def questions_for(questions: list[dict[str, Any]], quiz: str) -> list[dict[str, 
     """The questions of one quiz ("pre" or "post") in bank order."""
     expect_choice("quiz", quiz, QUIZZES)
     return [q for q in questions if q.get("quiz") == quiz]
+
+
+def sections(questions: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The in-lesson sections of a bank (``quiz`` "in"), in bank order, each once."""
+    return tuple(dict.fromkeys(q["section"] for q in questions if q.get("quiz") == IN_LESSON))
+
+
+def section_questions(questions: list[dict[str, Any]], section: str) -> list[dict[str, Any]]:
+    """The in-lesson questions of ``section`` (e.g. "predict-radius") in bank order."""
+    expect_choice("section", section, sections(questions))
+    return [q for q in questions if q.get("quiz") == IN_LESSON and q.get("section") == section]
 
 
 def validate_bank(questions: Any, source: str = "bank") -> None:

@@ -16,7 +16,15 @@ import ipywidgets as w
 
 from . import progress
 from .arguments import expect_choice, expect_int, expect_type
-from .quiz_bank import QUIZZES, load_bank, questions_for, validate_bank
+from .quiz_bank import (
+    IN_LESSON,
+    QUIZZES,
+    load_bank,
+    questions_for,
+    section_questions,
+    sections,
+    validate_bank,
+)
 from .quiz_grading import Grade, grade
 
 STYLE = """<style>
@@ -34,14 +42,20 @@ HINTS = {"multiple_choice": "choose one", "many_choice": "select all that apply"
 
 def quiz(lesson: str, which: str = "pre", *, shuffle: bool = False, seed: int = 0,
          progress_path: str | Path | None = None) -> Quiz:
-    """The ``which`` ("pre" or "post") quiz of ``lesson`` (e.g. "02_rnn_cell_anatomy"), read
-    from lessons/quizzes/<lesson>.json; answers are saved to the progress file (see
-    `widgets.progress`). ``shuffle`` reorders each question's options with ``seed``.
+    """The ``which`` quiz of ``lesson`` (e.g. "02_rnn_cell_anatomy"), read from
+    lessons/quizzes/<lesson>.json: "pre" or "post" (answers are saved to the progress file, see
+    `widgets.progress`), or the name of an in-lesson section of the bank (questions with
+    ``"quiz": "in"`` and that ``"section"``, e.g. ``quiz("04_vanishing_gradients",
+    "predict-radius")``: a question asked before a widget or a run answers it; not saved, it is
+    not part of the pre/post score). ``shuffle`` reorders each question's options with ``seed``.
     Every lesson ends its first and last section with one; lesson 00_start_here explains them."""
-    expect_choice("which", which, QUIZZES)
-    questions = questions_for(load_bank(lesson), which)
-    return Quiz(questions, lesson=lesson, which=which, shuffle=shuffle, seed=seed,
-                progress_path=progress_path)
+    bank = load_bank(lesson)
+    expect_choice("which", which, QUIZZES + sections(bank))
+    if which in QUIZZES:
+        return Quiz(questions_for(bank, which), lesson=lesson, which=which, shuffle=shuffle,
+                    seed=seed, progress_path=progress_path)
+    return Quiz(section_questions(bank, which), lesson=lesson, which=IN_LESSON, shuffle=shuffle,
+                seed=seed, progress_path=progress_path, title=_section_title(lesson, which))
 
 
 class QuestionView(w.VBox):
@@ -102,15 +116,16 @@ class QuestionView(w.VBox):
 
 
 class Quiz(w.VBox):
-    """A list of bank questions with Check buttons, a score and Retry; each check is saved to
-    the progress file (first try and latest answer per question). Lesson 00_start_here."""
+    """A list of bank questions with Check buttons, a score and Retry; each check of a "pre" or
+    "post" quiz is saved to the progress file (first try and latest answer per question); an
+    in-lesson quiz (``which="in"``) saves nothing. Lesson 00_start_here."""
 
     def __init__(self, questions: list[dict[str, Any]], *, lesson: str, which: str,
                  shuffle: bool = False, seed: int = 0, progress_path: str | Path | None = None,
                  title: str | None = None):
         validate_bank(questions, source="`questions`")
         expect_type("lesson", lesson, str, "a lesson name such as '02_rnn_cell_anatomy'")
-        expect_choice("which", which, QUIZZES)
+        expect_choice("which", which, (*QUIZZES, IN_LESSON))
         expect_type("shuffle", shuffle, bool, "True or False")
         if title is not None:
             expect_type("title", title, str, "a string or None")
@@ -127,7 +142,8 @@ class Quiz(w.VBox):
             view.check_button.on_click(lambda _b, k=number - 1: self.check(k))
             self.views.append(view)
         self.latest: dict[str, bool] = {}
-        saved = progress.load_progress(self.progress_path)["lessons"].get(lesson, {}).get(which, {})
+        saved = {} if which == IN_LESSON else progress.load_progress(
+            self.progress_path)["lessons"].get(lesson, {}).get(which, {})
         self.first = {k: v["first_correct"] for k, v in saved.get("questions", {}).items()}
         self.score_line = w.HTML("").add_class("rnn-quiz-score")
         self.status = w.HTML("")
@@ -147,7 +163,8 @@ class Quiz(w.VBox):
             qid = view.question["id"]
             self.latest[qid] = result.correct
             self.first.setdefault(qid, result.correct)
-            self._save(view.question, view.response, result.correct)
+            if self.which != IN_LESSON:
+                self._save(view.question, view.response, result.correct)
         self._update_score()
         return result
 
@@ -214,8 +231,16 @@ def _answer_summary(question: dict[str, Any]) -> str:
     return "Answer: " + " or ".join(texts)
 
 
+def _section_title(lesson: str, section: str) -> str:
+    """"04_vanishing_gradients", "predict-radius" -> "Predict: 04 · vanishing gradients"."""
+    number, _, topic = lesson.partition("_")
+    kind = section.partition("-")[0]
+    return f"{kind.capitalize()}: {number} · {topic.replace('_', ' ')}"
+
+
 def _default_title(lesson: str, which: str) -> str:
     """"02_rnn_cell_anatomy", "pre" -> "Before the lesson: 02 · rnn cell anatomy"."""
     number, _, topic = lesson.partition("_")
     name = f"{number} · {topic.replace('_', ' ')}" if topic else lesson
-    return f"{'Before' if which == 'pre' else 'After'} the lesson: {name}"
+    when = {"pre": "Before", "post": "After"}.get(which, "In")
+    return f"{when} the lesson: {name}"
