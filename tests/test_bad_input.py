@@ -865,7 +865,7 @@ ROWS: list[Row] = [
         BankError, "questions", r"`questions`: 1 problem\(s\) .*\[\] should be non-empty"),
     Row("Quiz", UNKNOWN, "which-middle",
         lambda f: W.Quiz(f.questions, lesson="00_start_here", which="middle"), ValueError,
-        "which", r"`which` must be one of 'pre', 'post', got 'middle'"),
+        "which", r"`which` must be one of 'pre', 'post', 'in', got 'middle'"),
     Row("Quiz", UNKNOWN, "question-type-essay",
         lambda f: W.Quiz([f.questions[0] | {"type": "essay"}], lesson="00_start_here",
                          which="pre"), BankError, "questions",
