@@ -104,6 +104,7 @@ RESULTS = {
     "History": "what fit() returns; learners read it, never build it",
     "RNNGradients": "what rnn_backward() returns; learners read it, never build it",
     "TraceMismatchError": "an exception class that trace() raises",
+    "TrainingDiverged": "an exception class that fit() raises",
 }
 """Public callables with no rows: results the package returns, which take no learner input."""
 
