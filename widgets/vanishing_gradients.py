@@ -7,8 +7,9 @@ back through time multiplies by the Jacobian
     J_t = ∂h_t/∂h_{t-1} = diag(1 - h_t²) W_hh          (relu: diag([h_t > 0]) W_hh)
 
 and the chain rule gives ∂h_T/∂h_k = J_T J_{T-1} ... J_{k+1} (the identity when k = T).
-States are numbered as `widgets.rnn_forward` returns them: ``hs[t]`` is h_t, t = 0 ... T, so
-``hs`` has T + 1 rows and the last state is h_T = ``hs[-1]``.
+States are numbered t = 0 ... T: ``hs`` holds the initial state h_0 and then the states h_1 ...
+h_T that `widgets.rnn_forward` returns for x_1 ... x_T, so ``hs[t]`` is h_t, ``hs`` has T + 1
+rows and the last state is h_T = ``hs[-1]``.
 """
 
 from __future__ import annotations
