@@ -203,9 +203,12 @@ class LessonOutput:
     tolerance: float | None = None
 
     def value(self) -> float:
+        return value_of(self.found().group(self.group)) * self.scale
+
+    def found(self) -> re.Match:
         found = re.search(self.pattern, lesson_output(self.lesson))
         assert found, f"lesson {self.lesson} no longer prints {self.pattern!r}"
-        return value_of(found.group(self.group)) * self.scale
+        return found
 
 
 @cache
@@ -321,4 +324,4 @@ def test_run_numbers_read_from_the_lessons_own_run(key):
     source = RUN[key]
     value = source.value()
     assert matches(key[1].lstrip("+"), value, source.tolerance), (
-        f"{key}: lesson {source.lesson} now gives {value:.3g}")
+        f"{key}: lesson {source.lesson} now gives {value:.3g} ({source.found().group(0)!r})")
