@@ -140,8 +140,8 @@ def check_max_norm(choose_max_norm) -> Comparison:
                f"{accuracy:.3f} (goal: above 0.95)")
     if trained(history, accuracy):
         return Comparison(True, None, f"✓ it trains: {verdict}")
-    return Comparison(False, None, f"✗ mismatch with the goal: {verdict}. A threshold far "
-                      "above the gradient norms never clips anything; try a smaller one",
+    return Comparison(False, None, f"✗ mismatch with the goal: {verdict}. A threshold the "
+                      "gradient norm rarely reaches changes almost nothing; try a smaller one",
                       "mismatch")
 
 
