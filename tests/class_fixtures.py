@@ -14,7 +14,8 @@ from widgets.quizzes.store import record_answer
 
 def choice_questions(lesson: str, quiz: str) -> list[dict]:
     """The lesson's multiple-choice questions of one quiz (bank order)."""
-    return [q for q in load_bank(lesson) if q.get("quiz") == quiz and q["type"] == "multiple_choice"]
+    return [q for q in load_bank(lesson)
+            if q.get("quiz") == quiz and q["type"] == "multiple_choice"]
 
 
 def make_class(folder: Path, learners: int, seed: int, lessons=LESSONS[:3]) -> dict:

@@ -106,6 +106,7 @@ RESULTS = {
     "History": "what fit() returns; learners read it, never build it",
     "RNNGradients": "what rnn_backward() returns; learners read it, never build it",
     "TraceMismatchError": "an exception class that trace() raises",
+    "TrainingDiverged": "an exception class that fit() raises",
 }
 """Public callables with no rows: results the package returns, which take no learner input."""
 
@@ -881,7 +882,7 @@ ROWS: list[Row] = [
         BankError, "questions", r"`questions`: 1 problem\(s\) .*\[\] should be non-empty"),
     Row("Quiz", UNKNOWN, "which-middle",
         lambda f: W.Quiz(f.questions, lesson="00_start_here", which="middle"), ValueError,
-        "which", r"`which` must be one of 'pre', 'post', got 'middle'"),
+        "which", r"`which` must be one of 'pre', 'post', 'in', got 'middle'"),
     Row("Quiz", UNKNOWN, "question-type-essay",
         lambda f: W.Quiz([f.questions[0] | {"type": "essay"}], lesson="00_start_here",
                          which="pre"), BankError, "questions",

@@ -91,3 +91,32 @@ def test_mean_accuracy_is_the_table_row_mean_of_the_records():
             assert mean_accuracy(results, model, distance) == pytest.approx(
                 sum(records) / len(records), abs=1e-12)
             assert sorted(table[i].tolist()) == sorted(records)
+
+
+def test_the_exploding_run_spikes_without_clipping_and_trains_with_it():
+    unclipped, accuracy = experiments.exploding_run()
+    first = unclipped.loss[0]
+    assert max(unclipped.loss) > 2 * first and not experiments.trained(unclipped, accuracy)
+    clipped, clipped_accuracy = experiments.exploding_run(max_norm=1.0)
+    assert max(clipped.loss) < 1.2 * first and experiments.trained(clipped, clipped_accuracy)
+    assert experiments.exploding_run(max_norm=1.0)[0].loss == clipped.loss  # seeded
+
+
+@pytest.mark.parametrize("choice, start, words", [
+    (lambda: 1.0, "✓ it trains", "max_norm = 1 "),
+    (lambda: 1000.0, "✗ mismatch", "rarely reaches"),
+    (lambda: -1, "✗ error", "positive finite number"),
+    (lambda: "1", "✗ error", "got '1'"),
+    (lambda: 1 / 0, "✗ error", "ZeroDivisionError"),
+])
+def test_check_max_norm_runs_the_learners_choice(choice, start, words):
+    result = experiments.check_max_norm(choice)
+    assert str(result).startswith(start) and words in str(result)
+    assert bool(result) == start.startswith("✓")
+
+
+def test_check_max_norm_says_not_attempted():
+    def choose_max_norm():
+        raise NotImplementedError
+
+    assert "not attempted yet: choose_max_norm" in str(experiments.check_max_norm(choose_max_norm))

@@ -163,12 +163,16 @@ def test_decay_demo_sliders_recompute_the_curves():
     assert "At distance 20" in demo.readout.value
     demo.nonlinearity.value = "relu"
     assert demo.figure.data[0].name.startswith("relu RNN")
+    demo.nonlinearity.value = "tanh"
+    demo.radius_slider.value = demo.radius_slider.max
+    assert demo.radius_slider.max >= 3  # lesson 04: the tanh RNN explodes at radius 2 to 3
+    assert demo.figure.data[0].y[-1] > 1.0
     assert isinstance(GradientFlow.demo(hidden_size=4, T=10), DecayDemo)
 
 
 def test_decay_demo_argument_errors():
-    with pytest.raises(ValueError, match=r"`recurrent_scale` must be in \[0.5, 1.5\]"):
-        DecayDemo(recurrent_scale=2.0)
+    with pytest.raises(ValueError, match=r"`recurrent_scale` must be in \[0.5, 3\]"):
+        DecayDemo(recurrent_scale=3.5)
     with pytest.raises(ValueError, match=r"`forget_bias` must be in \[-2, 5\]"):
         DecayDemo(forget_bias=7)
     with pytest.raises(ValueError, match="`T` must be in"):

@@ -429,6 +429,8 @@ def test_every_lesson_section_opens_and_is_outside_pre_and_post(progress_file):
 def test_an_unknown_section_names_the_argument(progress_file):
     with pytest.raises(ValueError, match="`which` must be one of 'pre', 'post'"):
         quiz("05_lstm_gates", "predict-nothing-here", progress_path=progress_file)
+
+
 def test_the_widget_saves_the_first_answer_of_each_question_type(bank, progress_file):
     widget = Quiz(bank, lesson="99_test", which="post", progress_path=progress_file)
     widget.views[0].control.value = 2

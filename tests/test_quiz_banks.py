@@ -60,9 +60,9 @@ def test_question_ids_are_unique_across_the_course():
 
 
 SEED_QUESTIONS = {  # the seed lesson's six quiz questions: id -> words of the correct answer
-    "00-post-rnn-name": "Recurrent Neural Network",
-    "00-post-two-matrices": "True",
-    "00-post-vanishing": "Vanishing gradients",
+    "01-pre-rnn-name": "Recurrent Neural Network",  # each in the lesson that teaches it
+    "02-pre-two-matrices": "True",
+    "04-pre-vanishing": "Vanishing gradients",
     "08-post-input-gate": "The input gate",
     "08-post-bidirectional": "True",
     "08-post-shared-weights": "True",

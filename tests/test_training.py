@@ -144,3 +144,63 @@ def test_progress_bar_in_a_notebook(monkeypatch):
     assert "16/16" in stats.value and "loss=" in stats.value  # steps done and the last loss
     assert "step/s" in stats.value or "s/step" in stats.value  # tqdm's rate
     assert fake.updates == [box]  # the output is re-sent at the end (static form)
+
+
+def test_progress_bar_of_a_run_that_diverges(monkeypatch):
+    fake = FakeDisplay()
+    monkeypatch.setattr(training, "_in_notebook", lambda: True)
+    monkeypatch.setattr("IPython.display.display", fake)
+    with pytest.raises(training.TrainingDiverged):
+        exploding_run(steps=40, progress=True)
+    (box,) = fake.shown
+    title, bar, stats = box.children
+    assert "stopped" in title.value and bar.bar_style == "danger"
+    assert bar.value < 40 and "loss=" in stats.value
+    assert fake.updates == [box]  # the stopped bar is what a static page shows
+
+
+def exploding_run(clip=None, lr=10.0, steps=40, progress=False):
+    """A linear regression with a far too large learning rate: the loss overflows to inf."""
+    set_seed(0)
+    model = nn.Linear(3, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    data = regression_batches()
+    return model, fit(model, lambda step: data[step % len(data)], nn.functional.mse_loss, opt,
+                      steps=steps, clip=clip, progress=progress)
+
+
+def test_fit_stops_at_the_first_non_finite_loss_and_says_what_to_do():
+    with pytest.raises(training.TrainingDiverged) as info:
+        exploding_run()
+    error = info.value
+    assert isinstance(error, FloatingPointError)
+    assert error.step == len(error.history.loss) < 40
+    assert not np.isfinite(error.loss) and not np.isfinite(error.history.loss[-1])
+    assert np.isfinite(error.history.loss[:-1]).all()
+    assert error.last_finite == error.history.loss[-2]
+    message = str(error)
+    for words in (f"at step {error.step}", f"last finite loss: {error.last_finite:.4g}",
+                  "lower learning rate", "clipping"):
+        assert words in message
+    assert error.history.seconds > 0
+
+
+def test_fit_makes_no_update_from_a_non_finite_loss():
+    set_seed(0)
+    model = nn.Linear(3, 1)
+    before = [p.detach().clone() for p in model.parameters()]
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    x = torch.ones(4, 3)
+    with pytest.raises(training.TrainingDiverged, match="at step 1 .*last finite loss: none"):
+        fit(model, [(x, torch.full((4, 1), float("nan")))], nn.functional.mse_loss, opt,
+            epochs=1, progress=False)
+    assert all(torch.equal(a, b) for a, b in zip(before, model.parameters(), strict=True))
+    assert not model.training
+
+
+def test_a_run_that_diverges_trains_to_the_end_with_clipping():
+    with pytest.raises(training.TrainingDiverged):
+        exploding_run(lr=2.0, steps=60)
+    _, history = exploding_run(clip=1.0, lr=2.0, steps=60)
+    assert len(history.loss) == 60 and np.isfinite(history.loss).all()
+    assert history.loss[-1] < 0.5 * history.loss[0]

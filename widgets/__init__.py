@@ -49,7 +49,7 @@ from .reference import (
 from .tracing.gradients import DecayCurve, GradientTrace, decay_with_distance, gradient_flow
 from .tracing.record import TraceMismatchError, trace
 from .tracing.trace_data import GATE_NAMES, Trace
-from .training import History, fit, set_seed
+from .training import History, TrainingDiverged, fit, set_seed
 from .views.gate_viewer import GateViewer
 from .views.gradient_flow import DecayDemo, GradientFlow
 from .views.layer_stepper import LayerStepper
@@ -60,7 +60,8 @@ __all__ = [
     "BagOfEmbeddings", "Comparison", "DecayCurve", "DecayDemo", "GATE_NAMES", "GateViewer",
     "GradientFlow", "GradientTrace", "History", "LayerStepper", "LongRangeModel", "Quiz",
     "RNNGradients", "RecurrentClassifier", "StateStepper", "TokenData", "Trace",
-    "TraceMismatchError", "Vocab", "accuracy", "adding_problem", "bag_cap", "cell_params",
+    "TraceMismatchError", "TrainingDiverged", "Vocab", "accuracy", "adding_problem", "bag_cap",
+    "cell_params",
     "check_exercise", "compare", "decay_with_distance", "fit", "gradient_flow", "gru_forward",
     "gru_gates", "gru_step", "latching", "load_ag_news_csv", "load_agreement", "load_negation",
     "load_topics", "lstm_forward", "lstm_gates", "lstm_step", "make_batches", "pad_batch",

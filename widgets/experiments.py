@@ -5,8 +5,12 @@ Lesson 04 runs a reduced version live and plots these results from the committed
 
     python -m widgets.experiments latching --seeds 3 --out data/experiments/latching.json
 
-The task is latching (`widgets.tasks.latching`): one bit at step 0, then T - 1 zeros; the
+The task is latching (`widgets.latching`): one bit as x_1, then T - 1 zeros; the
 model reads its last state and must name the bit. Chance is 50 %.
+
+`exploding_run` is lesson 04's live run where the gradients explode (a tanh RNN at spectral
+radius 2, plain SGD): it spikes without clipping and trains with it; `check_max_norm` is the
+check of the lesson's exercise that asks the learner to choose the clipping threshold.
 
 Lessons: 04, 05.
 """
@@ -25,10 +29,12 @@ import torch
 from torch import nn
 
 from .arguments import type_name
+from .compare import Comparison
 from .data.tasks import latching
+from .initialization import scale_recurrent_weights
 from .models import LongRangeModel
 from .paths import EXPERIMENTS_DIR
-from .training import fit, set_seed
+from .training import History, fit, set_seed
 
 MODELS = {
     "rnn": dict(kind="rnn"),
@@ -100,6 +106,65 @@ def mean_accuracy(results: dict, model: str, distance: int) -> float:
         raise ValueError(f"`distance` must be one of {distances} for model={model!r}, "
                          f"got {distance!r}")
     return float(table[distances.index(distance)].mean())
+
+
+EXPLODING = dict(radius=2.0, distance=20, learning_rate=0.5, steps=300)
+"""Lesson 04's exploding run: a tanh RNN (hidden 32) with weight_hh rescaled to spectral radius
+2, latching at distance 20, plain SGD at learning rate 0.5, 300 steps of 64 fresh sequences."""
+TRAINED_LOSS = 0.05
+"""The exploding run "trains" when the mean loss of its last 20 steps is below this (chance,
+always answering 50 %, is ln 2 ≈ 0.69) and its test accuracy is above 95 %."""
+
+
+def exploding_run(max_norm: float | None = None, seed: int = 0) -> tuple[History, float]:
+    """Train lesson 04's exploding run (`EXPLODING`), clipping the gradient norm to
+    ``max_norm`` (None: no clipping). Returns the `History` and the test accuracy on 1000
+    sequences. Seeded; about a second."""
+    set_seed(seed)
+    model = LongRangeModel("rnn", input_size=1, hidden_size=HIDDEN_SIZE)
+    scale_recurrent_weights(model.rnn, EXPLODING["radius"])
+    generator = torch.Generator().manual_seed(seed)
+    history = fit(model, lambda step: latching(EXPLODING["distance"], BATCH_SIZE, generator),
+                  nn.BCEWithLogitsLoss(), torch.optim.SGD(model.parameters(),
+                                                          lr=EXPLODING["learning_rate"]),
+                  steps=EXPLODING["steps"], clip=max_norm, progress=False)
+    inputs, target = latching(EXPLODING["distance"], TEST_SIZE, 10_000 + seed)
+    with torch.no_grad():
+        return history, float(((model(inputs) > 0).float() == target).float().mean())
+
+
+def trained(history: History, accuracy: float) -> bool:
+    """Did the exploding run train (`TRAINED_LOSS`)?"""
+    return sum(history.loss[-20:]) / 20 < TRAINED_LOSS and accuracy > 0.95
+
+
+def check_max_norm(choose_max_norm) -> Comparison:
+    """The check of lesson 04's design exercise: call ``choose_max_norm()`` (the learner's
+    threshold), run `exploding_run` with it and say whether it trained. Never raises."""
+    name = getattr(choose_max_norm, "__name__", "your function")
+    try:
+        max_norm = choose_max_norm()
+    except NotImplementedError:
+        return Comparison(False, None, f"… not attempted yet: {name} still raises "
+                          "NotImplementedError; replace that line with your code and run this "
+                          "cell again", "not attempted")
+    except Exception as error:  # reported, not raised: the notebook keeps running
+        return Comparison(False, None, f"✗ error: {name} raised {type_name(error)}: {error}",
+                          "error")
+    if isinstance(max_norm, bool) or not isinstance(max_norm, int | float) or \
+            not 0 < max_norm < float("inf"):
+        return Comparison(False, None, f"✗ error: {name} must return a positive finite number "
+                          f"(the max_norm for clip_grad_norm_), got {max_norm!r}", "error")
+    history, accuracy = exploding_run(max_norm)
+    final = sum(history.loss[-20:]) / 20
+    verdict = (f"with max_norm = {max_norm:g} the run ends at a mean loss of {final:.3f} over "
+               f"its last 20 steps (goal: below {TRAINED_LOSS}) and a test accuracy of "
+               f"{accuracy:.3f} (goal: above 0.95)")
+    if trained(history, accuracy):
+        return Comparison(True, None, f"✓ it trains: {verdict}")
+    return Comparison(False, None, f"✗ mismatch with the goal: {verdict}. A threshold the "
+                      "gradient norm rarely reaches changes almost nothing; try a smaller one",
+                      "mismatch")
 
 
 def load_results(path: str | Path | None = None) -> dict:

@@ -2,7 +2,9 @@
 
 `set_seed` is the course's one seeding helper. `fit` is the loop of lesson 03 written once:
 forward, loss, backward, optional gradient clipping (lesson 04), optimizer step; it shows a
-progress bar in a notebook and returns the history of the loss.
+progress bar in a notebook and returns the history of the loss. A loss that becomes NaN or inf
+stops it with `TrainingDiverged`, which carries the history so far (lesson 04 catches it to plot
+a run that diverges on purpose).
 
 Lessons: 03, 04, 05.
 """
@@ -58,6 +60,24 @@ class History:
         return self.epoch_loss[-1] if self.epoch_loss else float("nan")
 
 
+class TrainingDiverged(FloatingPointError):
+    """`fit` stopped: the loss became NaN or inf at ``step`` (1-based), so training on would
+    only spread NaN through the weights. ``history`` holds the losses up to and including the
+    non-finite one; ``last_finite`` is the last finite loss (None if the first one was not).
+    The weights are those that produced the non-finite loss (no update was made from it)."""
+
+    def __init__(self, step: int, loss: float, history: History):
+        self.step, self.loss, self.history = step, loss, history
+        finite = [value for value in history.loss if np.isfinite(value)]
+        self.last_finite = finite[-1] if finite else None
+        last = "none" if self.last_finite is None else f"{self.last_finite:.4g}"
+        super().__init__(
+            f"training diverged: the loss became {loss} at step {step} (last finite loss: "
+            f"{last}). Usual cures: a lower learning rate, gradient clipping (`clip=1.0`, lesson "
+            f"04), or inputs and initial weights on a smaller scale. The history so far is in "
+            f"this exception's `.history`.")
+
+
 def fit(model: torch.nn.Module, batches, loss_fn: Callable, optimizer: torch.optim.Optimizer,
         *, epochs: int | None = None, steps: int | None = None, clip: float | None = None,
         evaluate: Callable[[], object] | None = None, progress: bool = True,
@@ -74,6 +94,9 @@ def fit(model: torch.nn.Module, batches, loss_fn: Callable, optimizer: torch.opt
         clip: if given, gradients are rescaled so their total norm is at most ``clip``.
         evaluate: called after every epoch (or tenth of the steps); its results are kept.
         progress: show a progress bar in a notebook.
+
+    Raises `TrainingDiverged` (a FloatingPointError) at the first NaN or inf loss, before any
+    update is made from it; the exception's ``history`` holds the losses so far.
     """
     _check_parts(model, loss_fn, optimizer, clip)
     schedule = _schedule(batches, epochs, steps)
@@ -81,7 +104,16 @@ def fit(model: torch.nn.Module, batches, loss_fn: Callable, optimizer: torch.opt
     history, start = History(), time.perf_counter()
     model.train()
     for chunk in schedule.chunks:
-        losses = [_step(model, batch, loss_fn, optimizer, clip) for batch in chunk()]
+        losses = []
+        for batch in chunk():
+            losses.append(_step(model, batch, loss_fn, optimizer, clip))
+            if not np.isfinite(losses[-1]):
+                history.loss.extend(losses)
+                history.seconds = time.perf_counter() - start
+                model.eval()
+                if bar is not None:
+                    bar.fail(len(history.loss), losses[-1])
+                raise TrainingDiverged(len(history.loss), losses[-1], history)
         history.loss.extend(losses)
         history.epoch_loss.append(float(np.mean(losses)) if losses else float("nan"))
         if evaluate is not None:
@@ -119,6 +151,8 @@ def _step(model, batch, loss_fn, optimizer, clip) -> float:
     optimizer.zero_grad()
     output = model(*inputs) if isinstance(inputs, tuple) else model(inputs)
     loss = loss_fn(output, targets)
+    if not torch.isfinite(loss.detach()).all():
+        return float(loss.detach())  # no update from it: fit stops here
     loss.backward()
     if clip is not None:
         torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
@@ -192,6 +226,14 @@ class _ProgressBar:
         if self.bar is not None:
             self.bar.set_postfix(loss=f"{loss:.4f}", refresh=False)
             self.bar.update(min(done, self.bar.total) - self.bar.n)
+
+    def fail(self, done: int, loss: float) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix(loss=str(loss), refresh=False)
+            self.bar.update(min(done, self.bar.total) - self.bar.n)
+            self.bar.set_description(f"{self.bar.desc} stopped")
+            self.bar.close()  # tqdm marks an unfinished bar as failed (red)
+            self.handle.update(self.bar.container)
 
     def close(self, seconds: float) -> None:
         if self.bar is not None:

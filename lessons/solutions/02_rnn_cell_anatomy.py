@@ -17,7 +17,7 @@ def rnn_forward(xs, h0, weight_ih, weight_hh, bias_ih, bias_hh):
     """Run rnn_step over a sequence, with the same weights at every step.
 
     Shapes: xs (T, input_size), h0 (hidden_size,), weights and biases as in rnn_step.
-    Returns hs, shape (T, hidden_size): hs[t] is the state after reading xs[t].
+    Returns hs, shape (T, hidden_size): hs[t - 1] is h_t, the state after reading x_t = xs[t - 1].
     """
     h_t = h0
     hs = []

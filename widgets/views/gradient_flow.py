@@ -36,8 +36,9 @@ from ..tracing.gradients import DecayCurve, GradientTrace, decay_with_distance, 
 from ..tracing.text import TextModel, Vocabulary, model_text_tracer
 from .static import StaticForm, open_at, static_form, step_note
 
-RADII = tuple(round(0.5 + 0.1 * i, 2) for i in range(11))
-"""Spectral radii of the RNN's W_hh offered by the demo: 0.5 ... 1.5."""
+RADII = (*(round(0.5 + 0.1 * i, 2) for i in range(11)), 2.0, 2.5, 3.0)
+"""Spectral radii of the RNN's W_hh offered by the demo: 0.5 ... 1.5 by 0.1, then 2, 2.5, 3
+(where the tanh RNN explodes too; lesson 04)."""
 FORGET_BIASES = tuple(float(b) for b in range(-2, 6))
 """LSTM forget-gate biases (b_ih + b_hh) offered by the demo: -2 ... 5."""
 DISTANCES = (10, 100)
@@ -125,7 +126,7 @@ class GradientFlow(StaticForm, ipw.VBox):
 
 
 class DecayDemo(StaticForm, ipw.VBox):
-    """Sliders for the RNN's spectral radius (0.5-1.5), the LSTM's forget-gate bias (-2-5)
+    """Sliders for the RNN's spectral radius (0.5-3), the LSTM's forget-gate bias (-2-5)
     and T (10-100), a tanh/relu switch for the RNN; one log-scale figure of the relative
     gradient ‖∂h_T/∂h_k‖ / ‖∂h_T/∂h_T‖ against the distance T - k (`decay_with_distance`),
     and a readout of both values at distance T. Every change recomputes both curves in one
@@ -150,7 +151,7 @@ class DecayDemo(StaticForm, ipw.VBox):
         self.nonlinearity = ipw.ToggleButtons(
             options=["tanh", "relu"], description="RNN",
             value=expect_choice("nonlinearity", nonlinearity, ["tanh", "relu"]),
-            tooltips=["bounded: saturates, so it cannot explode", "unbounded: can explode"])
+            tooltips=["bounded: saturation can limit the growth", "unbounded: nothing limits it"])
         self.options = {"hidden_size": expect_int("hidden_size", hidden_size, 1, 128),
                         "num_sequences": expect_int("num_sequences", num_sequences, 1, 16),
                         "seed": expect_int("seed", seed, 0)}
