@@ -1,4 +1,4 @@
-"""Load on a real JupyterHub: N learners run lesson 00_start_here at the same moment (issue 15).
+"""Load on a real JupyterHub: N learners run lesson 00_start_here at the same moment.
 
     python benchmarks/hub_rows.py [--counts 1,2,4,8,12,16]  # as root on Linux; prints rows
     python benchmarks/run.py --only hub                     # the same rows, run.py's table

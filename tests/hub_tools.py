@@ -1,4 +1,4 @@
-"""A real JupyterHub on loopback for the class tests and the load benchmark (issue 15).
+"""A real JupyterHub on loopback for the class tests and the load benchmark.
 
 The set-up a teacher makes, in miniature: one read-only copy of the course, owned by root and
 installed (a .pth line, as an editable install writes) into a Python environment every learner

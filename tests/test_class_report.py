@@ -1,4 +1,4 @@
-"""The class report (issue 15 item 5): aggregation over generated classes, bad files listed and
+"""The class report: aggregation over generated classes, bad files listed and
 skipped, the HTML escaped, self-contained and byte-identical for the same input."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A class on a real JupyterHub (issue 15 item 1): three learners, each their own system user,
+"""A class on a real JupyterHub: three learners, each their own system user,
 one read-only course. Each logs in with a password, starts a server, runs lesson 00_start_here
 through the hub (kernels over /user/NAME/api/kernels and their websocket) and answers a quiz
 question with the quiz widget. Then: each learner's progress is in their own home; no learner

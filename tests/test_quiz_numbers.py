@@ -1,4 +1,4 @@
-"""Quiz numbers never drift (issue 13 item 7).
+"""Quiz numbers never drift.
 
 Every number written in a quiz bank's feedback or explanation is one of:
 
@@ -32,7 +32,8 @@ import pytest
 
 import widgets
 from widgets.experiments import load_results
-from widgets.quiz_bank import LESSONS, QUIZ_DIR
+from widgets.paths import QUIZ_DIR
+from widgets.quizzes.bank import LESSONS
 
 from lesson_runner import run
 
@@ -138,6 +139,12 @@ FACTS: dict[str, dict[str, str]] = {
                              "0.00098": "0.5 ** 10", "0.044": "sigmoid(1) ** 10",
                              "3": "# a forget bias named for contrast",
                              "0.62": "sigmoid(3) ** 10"},
+    "05-predict-distance-50": {"500": "# the training budget, given in the question",
+                               "32": "# the hidden size, given in the question",
+                               "50": "# the distance, given in the question",
+                               "0.5": "sigmoid(0)", "1": "# the forget-gate bias",
+                               "0.73": "sigmoid(1)",
+                               "40": "# a distance shown in lesson 04's committed results"},
     "05-post-measured": {"0.5": "sigmoid(0)", "0.73": "sigmoid(1)",
                          "50": "# the latching distance (a setting)"},
     "06-post-params": {"3": "# the GRU's three blocks", "2560": "4 * (20 * 10 + 20 * 20 + 40)",

@@ -1,4 +1,4 @@
-"""The learner's own copy of the lessons (issue 15 item 3): made from a course git repository,
+"""The learner's own copy of the lessons: made from a course git repository,
 edited and saved by the learner, updated after a new course commit without losing the answer,
 the course's files left clean."""
 

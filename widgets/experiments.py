@@ -117,7 +117,7 @@ always answering 50 %, is ln 2 ≈ 0.69) and its test accuracy is above 95 %."""
 
 
 def exploding_run(max_norm: float | None = None, seed: int = 0) -> tuple[History, float]:
-    """Train lesson 04's exploding run (`EXPLODING`), clipping the gradient norm to
+    """Train the exploding run (`EXPLODING`), clipping the gradient norm to
     ``max_norm`` (None: no clipping). Returns the `History` and the test accuracy on 1000
     sequences. Seeded; about a second."""
     set_seed(seed)
@@ -139,7 +139,7 @@ def trained(history: History, accuracy: float) -> bool:
 
 
 def check_max_norm(choose_max_norm) -> Comparison:
-    """The check of lesson 04's design exercise: call ``choose_max_norm()`` (the learner's
+    """The check of the design exercise on clipping: call ``choose_max_norm()`` (the learner's
     threshold), run `exploding_run` with it and say whether it trained. Never raises."""
     name = getattr(choose_max_norm, "__name__", "your function")
     try:

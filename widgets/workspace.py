@@ -1,4 +1,4 @@
-"""The learner's own copy of the lessons, updated without losing their answers (issue 15).
+"""The learner's own copy of the lessons, updated without losing their answers.
 
     python -m widgets.workspace [FOLDER]          # default: ~/rnn-course
 

@@ -1,4 +1,4 @@
-"""The class report opened in headless Chromium (issue 15 item 5): served from loopback, its
+"""The class report opened in headless Chromium: served from loopback, its
 three plots render from the inlined plotly.js with no console error and no request to another
 host, the numbers are on the bars, the skipped files are listed, and a hostile file name and
 answer stay text."""
