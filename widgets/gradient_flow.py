@@ -31,7 +31,7 @@ from .figures_gradients import (
     step_text,
 )
 from .gradients import DecayCurve, GradientTrace, decay_with_distance, gradient_flow
-from .static_html import StaticForm, open_at, static_form, step_note
+from .static_html import StaticForm, open_at, per_frame, static_form, step_note
 from .text_tracing import TextModel, Vocabulary, model_text_tracer
 
 RADII = tuple(round(0.5 + 0.1 * i, 2) for i in range(11))
@@ -105,8 +105,9 @@ class GradientFlow(StaticForm, ipw.VBox):
         figure = open_at(gradient_figure_static(*self.traces, relative=self.relative_box.value),
                          str(step))
         note = step_note("GradientFlow", step, len(tokens), f"token k = {step} '{tokens[step]}'")
+        parts = [_pre(step_text(self.traces, k)) for k in range(len(tokens))]
         return static_form("GradientFlow", note, figure, gradient_summary(*self.traces),
-                           self.readout.value)
+                           per_frame(parts, step))
 
     def _draw_step(self, step: int) -> None:
         with self.figure.batch_update():

@@ -23,7 +23,7 @@ from .figures_layers import (
     layer_grid_z,
 )
 from .figures_state import current_token
-from .static_html import StaticForm, open_at, static_form, step_note
+from .static_html import StaticForm, open_at, per_frame, static_form, step_note
 from .text_tracing import cut_trace
 from .trace_data import Trace
 
@@ -80,7 +80,9 @@ class LayerStepper(StaticForm, ipw.VBox):
         label = self.controls.tokens[self.step]
         return static_form("LayerStepper", step_note("LayerStepper", self.step, len(self.trace),
                                                      label), figure, layer_summary(self.trace),
-                           self.readout.value + self.h_n_table.value + self.message.value)
+                           per_frame([layer_readout_html(self.trace, step, self.output_token)
+                                      for step in range(len(self.trace))], self.step)
+                           + self.h_n_table.value + self.message.value)
 
     def _draw(self, step: int) -> None:
         """One batch_update: every panel's z and the boxes; then the readout."""

@@ -42,6 +42,7 @@ from .arguments import expect_type, type_name
 
 FORM_CLASS = "rnn-static-form"
 FIGURE_CLASS = "rnn-static-figure"
+FRAME_CLASS = "rnn-static-frame"
 PLOTLYJS_ID = "rnn-plotlyjs"
 NO_PLOTLYJS = ("(An interactive figure stands here: this page lacks plotly.js. Export with "
                "the preprocessor widgets.static_html.inline_plotlyjs, or run the notebook.)")
@@ -51,6 +52,13 @@ _DRAW = """<script>(function () {{
   var fig = JSON.parse(document.getElementById("{id}-json").textContent);
   box.innerHTML = "";
   Plotly.newPlot(box, fig.data, fig.layout, {{responsive: true}}).then(function () {{
+    box.on("plotly_sliderchange", function (event) {{
+      var form = box.closest(".{form}"), args = event.step && event.step.args;
+      if (!form || !args || !args[0]) return;
+      form.querySelectorAll(".{frame}").forEach(function (part) {{
+        part.hidden = part.dataset.frame !== String(args[0][0]);
+      }});
+    }});
     if (fig.frames) return Plotly.addFrames(box, fig.frames);
   }});
 }})();</script>"""
@@ -81,7 +89,7 @@ def figure_html(figure: BaseFigure) -> str:
     return (f'<div class="{FIGURE_CLASS}" id="{key}">'
             f"<p><i>{escape(NO_PLOTLYJS)}</i></p></div>"
             f'<script type="application/json" id="{key}-json">{safe}</script>'
-            + _DRAW.format(id=key))
+            + _DRAW.format(id=key, form=FORM_CLASS, frame=FRAME_CLASS))
 
 
 def static_form(name: str, note: str, figure: BaseFigure | None = None, summary: str = "",
@@ -99,6 +107,16 @@ def static_form(name: str, note: str, figure: BaseFigure | None = None, summary:
         parts.append(f'<pre class="rnn-static-summary" style="white-space:pre-wrap">'
                      f"{escape(summary)}</pre>")
     return "".join(parts) + "</div>"
+
+
+def per_frame(parts: list[str], current: int) -> str:
+    """HTML parts (already escaped), one per frame of the form's figure, named "0", "1", ...:
+    only the part of frame ``current`` shows, and moving the figure's slider shows the part of
+    the frame it moves to (the figure's script swaps them), so the text beside a static figure
+    follows its slider. Lessons 02-07."""
+    return "".join(f'<div class="{FRAME_CLASS}" data-frame="{k}"'
+                   f'{"" if k == current else " hidden"}>{part}</div>'
+                   for k, part in enumerate(parts))
 
 
 def step_note(name: str, step: int, total: int, label: str) -> str:
