@@ -6,6 +6,7 @@ and usable with Space/Enter. Where no kernel runs, the static form (`quiz_html`)
 
 from __future__ import annotations
 
+import json
 import random
 import warnings
 from html import escape
@@ -18,6 +19,7 @@ from . import progress
 from .arguments import expect_choice, expect_int, expect_type
 from .quiz_bank import QUIZZES, load_bank, questions_for, validate_bank
 from .quiz_grading import Grade, grade
+from .static_html import script_json
 
 STYLE = """<style>
 .rnn-quiz .widget-radio-box label, .rnn-quiz .jupyter-widget-radio-box label {
@@ -190,7 +192,10 @@ class Quiz(w.VBox):
 
 def quiz_html(questions: list[dict[str, Any]], title: str = "Quiz") -> str:
     """The static form of a quiz (HTML; all text escaped): questions and options, then the
-    answers and explanations inside a collapsed ``<details>`` block (lesson 00_start_here)."""
+    answers and explanations inside a collapsed ``<details>`` block, and the questions as
+    jupyterquiz JSON in a ``<script type="application/json" class="rnn-quiz-data">``, from
+    which the course site's quiz.js makes the quiz answerable without a kernel (lesson
+    00_start_here)."""
     items, answers = [], []
     for q in questions:
         options = "".join(f"<li>{escape(a.get('answer', ''))}</li>" for a in q["answers"]
@@ -200,9 +205,12 @@ def quiz_html(questions: list[dict[str, Any]], title: str = "Quiz") -> str:
                      f"<ul>{options}</ul></li>")
         answers.append(f"<li><p><b>{escape(_answer_summary(q))}</b></p>"
                        f"<p>{escape(q['explanation'])}</p></li>")
-    return (f'<div class="rnn-quiz-static"><h4>{escape(title)}</h4><ol>{"".join(items)}</ol>'
+    data = script_json(json.dumps(questions, ensure_ascii=False))
+    return (f'<div class="rnn-quiz-static"><h4>{escape(title)}</h4>'
+            f'<ol class="rnn-quiz-questions">{"".join(items)}</ol>'
             f"<details><summary>Answers and explanations (try first)</summary>"
-            f"<ol>{''.join(answers)}</ol></details></div>")
+            f"<ol>{''.join(answers)}</ol></details>"
+            f'<script type="application/json" class="rnn-quiz-data">{data}</script></div>')
 
 
 def _answer_summary(question: dict[str, Any]) -> str:

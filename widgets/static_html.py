@@ -84,12 +84,18 @@ def figure_html(figure: BaseFigure) -> str:
     its JSON is escaped so no text in it can end the script. Lessons 00-08."""
     expect_type("figure", figure, BaseFigure, "a plotly figure (go.Figure or go.FigureWidget)")
     text = figure.to_json()
-    safe = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    safe = script_json(text)
     key = f"rnn-fig-{next(_ids)}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
     return (f'<div class="{FIGURE_CLASS}" id="{key}">'
             f"<p><i>{escape(NO_PLOTLYJS)}</i></p></div>"
             f'<script type="application/json" id="{key}-json">{safe}</script>'
             + _DRAW.format(id=key, form=FORM_CLASS, frame=FRAME_CLASS))
+
+
+def script_json(text: str) -> str:
+    """JSON ``text`` made safe inside a ``<script type="application/json">``: &, < and > as
+    JSON escapes, so no string in it can end the script (it still parses to the same data)."""
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def static_form(name: str, note: str, figure: BaseFigure | None = None, summary: str = "",
