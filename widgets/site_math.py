@@ -6,7 +6,8 @@ export command use this module instead.
 MathJax comes from the `jupyter_server_mathjax` package (the Jupyter project's own copy of
 MathJax 2.7, BSD/Apache licensed; it is what Jupyter servers serve at ``/static/...``). The
 pages use its one combined configuration, ``TeX-AMS-MML_HTMLorMML-full``, whose STIX-Web fonts
-ship beside it, with a small configuration of the course (`LOCAL_CONFIG_JS`: use those fonts).
+ship beside it, with a small configuration of the course (site_assets/mathjax-config.js: use
+those fonts).
 What a page never loads is left out (the accessibility explorer, translations, and the SVG
 output's fonts without its code): 2.5 MB remain of 9.6 MB.
 
@@ -26,15 +27,8 @@ PACKAGE = "jupyter_server_mathjax"
 LOCAL_CONFIG = "local/rnn-course"
 CONFIG = f"TeX-AMS-MML_HTMLorMML-full,Safe,{LOCAL_CONFIG}"
 FOLDER = "mathjax"
-# The package ships the STIX-Web fonts only: use them (MathJax would first ask for its TeX
-# fonts). MathJax's font probe "MathJax_Blank" points at about:blank, which a page read from
-# disk may not load (an error in the console): an empty data URL does the same job.
-LOCAL_CONFIG_JS = f"""MathJax.Hub.Config({{"HTML-CSS": {{availableFonts: [], preferredFont: null,
-  webFont: "STIX-Web", imageFont: null,
-  styles: {{"@font-face": {{"font-family": "MathJax_Blank", src: "url('data:font/woff,')"}}}}}},
-  messageStyle: "none"}});
-MathJax.Ajax.loadComplete("[MathJax]/config/{LOCAL_CONFIG}.js");
-"""
+# The course's configuration (fonts; see the file), written as [MathJax]/config/{LOCAL_CONFIG}.js
+LOCAL_CONFIG_JS = Path(__file__).resolve().parent / "site_assets" / "mathjax-config.js"
 NO_SCRIPT = "data:text/javascript,"
 SKIPPED = ("extensions/a11y", "localization", "jax/output/SVG")
 INSTALL_HINT = 'install the course\'s site extra: python -m pip install -e ".[site]"'
@@ -60,7 +54,7 @@ def mathjax_files() -> Iterator[tuple[str, bytes]]:
         relative = path.relative_to(root).as_posix()
         if path.is_file() and not relative.startswith(SKIPPED):
             yield relative, path.read_bytes()
-    yield f"config/{LOCAL_CONFIG}.js", LOCAL_CONFIG_JS.encode()
+    yield f"config/{LOCAL_CONFIG}.js", LOCAL_CONFIG_JS.read_bytes()
 
 
 def copy_mathjax(target: Path) -> Path:

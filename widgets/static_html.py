@@ -126,9 +126,9 @@ def per_frame(parts: list[str], current: int) -> str:
 
 
 def step_note(name: str, step: int, total: int, label: str) -> str:
-    """E.g. "StateStepper at step 3 of 7 ('not'). A static copy: move the figure's slider to
-    step, or run the notebook for the live widget." (plain text)."""
-    return (f"{name} at step {step + 1} of {total} ({label}). A static copy: move the "
+    """E.g. "StateStepper, opened at step 3 of 7 ('not'). A static copy: move the figure's
+    slider to step, or run the notebook for the live widget." (plain text)."""
+    return (f"{name}, opened at step {step + 1} of {total} ({label}). A static copy: move the "
             "figure's slider to step, or run the notebook for the live widget.")
 
 
