@@ -18,9 +18,10 @@ names a folder of already executed lessons (same file names; nbclient with
 or whose cells differ from the lesson's, is executed afresh.
 
 The pages are nbconvert's (JupyterLab's template plus the site's navigation), not a site tool's:
-Jupyter Book 2 needs Node.js and fetches its theme from the network at build time, and Jupyter
-Book 1 / Sphinx with MyST-NB would add some twenty packages for what nbconvert, already used by
-the tests, does here.
+Jupyter Book 2 (mystmd, on Node.js) downloads its theme on the first build, so it cannot build
+offline; Jupyter Book 1 / Sphinx with MyST-NB would add about forty packages, and links
+require.js and the widget manager from a CDN for pages with widget outputs, for what nbconvert,
+already used by the tests, does here.
 """
 
 from __future__ import annotations
