@@ -152,14 +152,13 @@ def site_links(pages: Iterable[Page]) -> dict[Path, str]:
 
 
 def write_markdown_pages(folder: Path, pages: list[Page]) -> None:
-    """index.html from the README; benchmarks.html from docs/benchmarks.md and quality.md."""
+    """index.html from the README (its lesson table links to the lesson pages);
+    benchmarks.html from docs/benchmarks.md and quality.md."""
     links = site_links(pages)
     readme = rewrite_links((REPO_ROOT / "README.md").read_text(encoding="utf-8"), REPO_ROOT,
                            links)
-    lesson_map = "\n".join(f"{k + 1}. [{p.title}]({p.file})" for k, p in enumerate(pages))
-    home = f"{readme}\n\n## The lessons of this site\n\n{lesson_map}\n"
     (folder / "index.html").write_text(markdown_page(
-        home, "Recurrent neural networks, step by step", nav_html(pages, None, "top"),
+        readme, "Recurrent neural networks, step by step", nav_html(pages, None, "top"),
         nav_html(pages, None, "bottom")), encoding="utf-8")
     tables = "\n\n".join(rewrite_links((DOCS_DIR / name).read_text(encoding="utf-8"), DOCS_DIR,
                                        links) for name in ("benchmarks.md", "quality.md"))

@@ -69,11 +69,16 @@ def open_page(page, path: Path) -> str:
 def test_every_page_renders_its_math_offline_and_each_lesson_its_widgets_and_quizzes(
         course_site, executed_lessons, reader):
     page, errors = reader
+    lessons = [lesson.with_suffix(".html").name for lesson in site.lessons()]
     for name in ["index.html", "benchmarks.html"]:
         text = open_page(page, course_site / name)
         assert RAW_MATH.findall(text) == [] and errors == [], (name, errors)
-    for lesson in site.lessons():
-        name = lesson.with_suffix(".html").name
+        if name == "index.html":                       # the README's lesson map, in order
+            links = page.eval_on_selector_all("main a", "els => els.map(a => a.href)")
+            linked = [link.rsplit("/", 1)[-1] for link in links]
+            assert list(dict.fromkeys(n for n in linked if n in lessons)) == lessons
+            assert page.locator("main img[src^='images/']").count() == 6      # the widgets
+    for lesson, name in zip(site.lessons(), lessons, strict=True):
         text = open_page(page, course_site / name)
         assert RAW_MATH.findall(text) == [], name
         assert page.locator(".MathJax").count() > 0, f"{name}: no math rendered"
@@ -86,8 +91,7 @@ def test_every_page_renders_its_math_offline_and_each_lesson_its_widgets_and_qui
         exercises = sum("exercise" in cell.metadata.get("tags", []) for cell in notebook.cells)
         assert page.locator(".celltag_exercise").count() == exercises, name
         assert errors == [], f"{name}: {errors}"
-    assert page.locator(".rnn-site-nav.top a.prev").get_attribute("href") == \
-        site.lessons()[-2].with_suffix(".html").name
+    assert page.locator(".rnn-site-nav.top a.prev").get_attribute("href") == lessons[-2]
 
 
 def test_a_quiz_answered_gives_feedback(course_site, reader):
