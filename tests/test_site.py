@@ -110,13 +110,28 @@ def test_a_static_quiz_carries_its_questions_as_json_that_cannot_end_the_script(
     assert "</script>" not in payload and json.loads(payload) == [question]
 
 
+def frames_of(html: str) -> tuple[list[int], list[str]]:
+    """The frame numbers of a static copy's per-frame parts, and those not hidden."""
+    parts = re.findall(rf'<div class="{FRAME_CLASS}" data-frame="(\d+)"( hidden)?>', html)
+    return [int(name) for name, _ in parts], [name for name, hidden in parts if not hidden]
+
+
 def test_the_gate_viewers_static_text_follows_its_slider():
     widgets.set_seed(0)
     viewer = widgets.GateViewer(widgets.trace(torch.nn.LSTM(3, 4), torch.randn(5, 3),
                                               tokens=list("abcde")))
     viewer.controls.value = 2
     html = viewer.static_html()
-    parts = re.findall(rf'<div class="{FRAME_CLASS}" data-frame="(\d+)"( hidden)?>', html)
-    assert [int(name) for name, _ in parts] == list(range(5))
-    assert [name for name, hidden in parts if not hidden] == ["2"]
+    assert frames_of(html) == (list(range(5)), ["2"])
     assert html.count("<svg") >= 5                       # a cell diagram per step
+
+
+@pytest.mark.parametrize("make", [
+    lambda trace: widgets.StateStepper(trace),
+    lambda trace: widgets.LayerStepper(trace)], ids=["StateStepper", "LayerStepper"])
+def test_every_steppers_static_readout_follows_its_slider(make):
+    widgets.set_seed(0)
+    module = torch.nn.LSTM(3, 4, num_layers=2, bidirectional=True)
+    viewer = make(widgets.trace(module, torch.randn(6, 3), tokens=list("abcdef")))
+    viewer.controls.value = 3
+    assert frames_of(viewer.static_html()) == (list(range(6)), ["3"])
