@@ -3,6 +3,9 @@
 - Kernels started by the tests (nbval, nbclient, JupyterLab) run this interpreter: a private
   kernelspec is put first on JUPYTER_PATH, so a user-level "python3" kernel cannot replace it.
 - Per-learner state (quiz progress) goes to a temporary folder, never the real one.
+- Executing the lessons is the suite's expensive part, so it happens once: test_lesson_runs.py
+  saves each lesson's first run into the session's `executed_lessons` folder, and the course
+  site (tests marked ``site``, run last) is built from those runs.
 - No test may reach another host: a network guard (network_guard.py, an audit hook) runs in
   this process and, through guarded_site/sitecustomize.py on PYTHONPATH, in every Python
   process the tests start; a test fails when any of them tried while it ran. The README's test
@@ -57,3 +60,16 @@ def blocked_attempts(request):
 def private_data_dir(monkeypatch, tmp_path_factory):
     """Each test gets its own empty folder for quiz progress and other per-learner state."""
     monkeypatch.setenv("RNN_COURSE_DATA_DIR", str(tmp_path_factory.mktemp("learner-data")))
+
+
+def pytest_collection_modifyitems(items):
+    """Tests marked ``site`` run last, after test_lesson_runs.py has saved the executed lessons
+    they build the course site from (alone, they execute the lessons themselves)."""
+    items.sort(key=lambda item: item.get_closest_marker("site") is not None)
+
+
+@pytest.fixture(scope="session")
+def executed_lessons(tmp_path_factory) -> Path:
+    """The session's folder of executed lessons (file name = the lesson's), filled by
+    test_lesson_runs.py and read by the course site's build (widgets.site --executed)."""
+    return tmp_path_factory.mktemp("executed-lessons")

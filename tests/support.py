@@ -80,13 +80,14 @@ def isolated_jupyter_env(base: Path, **extra: str) -> dict[str, str]:
 
 @contextlib.contextmanager
 def running_lab(arguments: Sequence[str], *, cwd: Path, env: dict[str, str], log: Path,
-                prefix: Sequence[str] = ()) -> Iterator[subprocess.Popen]:
-    """``[*prefix] jupyter lab [arguments]`` started in ``cwd``, its output in ``log``;
-    terminated (killed after 30 s) at the end if it is still running."""
+                prefix: Sequence[str] = (), app: str = "lab") -> Iterator[subprocess.Popen]:
+    """``[*prefix] jupyter {app} [arguments]`` (JupyterLab, or Notebook 7 with app="notebook")
+    started in ``cwd``, its output in ``log``; terminated (killed after 30 s) at the end if it
+    is still running."""
     jupyter = Path(sys.executable).with_name("jupyter")
     program = [str(jupyter)] if jupyter.exists() else [sys.executable, "-m", "jupyter"]
     with open(log, "wb") as sink:
-        process = subprocess.Popen([*prefix, *program, "lab", *arguments], cwd=cwd, env=env,
+        process = subprocess.Popen([*prefix, *program, app, *arguments], cwd=cwd, env=env,
                                    stdout=sink, stderr=subprocess.STDOUT)
     try:
         yield process

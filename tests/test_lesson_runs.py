@@ -2,10 +2,13 @@
 print the same numbers (after removing timings), nothing is written inside the copy (a
 classroom may serve the course read-only from JupyterHub), and every figure the lesson shows
 keeps the colour policy (figure_policy.py). The first run, exported to HTML with nbconvert,
-shows every widget's static form (static_pages.check_exported)."""
+shows every widget's static form (static_pages.check_exported), and is saved for the course
+site's build (conftest.executed_lessons), so the suite executes each lesson for the site no
+second time."""
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import shutil
@@ -31,6 +34,7 @@ from figure_policy import figure_problems
 figures = [w for w in list(_instances.values()) if isinstance(w, BaseFigureWidget)]
 problems = [p for figure in figures for p in figure_problems(figure.to_plotly_json())]
 print(f"figures checked: {len(figures)}; colour-policy problems: {problems}")"""
+APPENDED_CELLS = 2          # `run` appends FIGURE_CHECK and the import check
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -96,12 +100,21 @@ def run(path: Path, python_path: Path):
     return notebook
 
 
+def save_executed(notebook, folder: Path, name: str) -> None:
+    """The executed lesson without the cells `run` appended, for the course site's build."""
+    saved = copy.deepcopy(notebook)
+    saved.cells = saved.cells[:-APPENDED_CELLS]
+    nbformat.write(saved, folder / name)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lesson", [path.name for path in LESSONS])
-def test_lesson_is_deterministic_writes_nothing_and_reads_statically(read_only_copy, lesson):
+def test_lesson_is_deterministic_writes_nothing_and_reads_statically(read_only_copy, lesson,
+                                                                     executed_lessons):
     before = snapshot(read_only_copy)
     path = read_only_copy / "lessons" / lesson
     first_notebook = run(path, read_only_copy)
+    save_executed(first_notebook, executed_lessons, lesson)
     first, second = printed(first_notebook), printed(run(path, read_only_copy))
     assert first[-1].startswith(f"widgets imported from {read_only_copy}"), first[-1]
     check_exported(first_notebook)

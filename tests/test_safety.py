@@ -55,8 +55,9 @@ UNSAFE_OPTION = re.compile(
     r"tornado[_-]settings|config([_-]file)?|identity[_-]provider[_-]class|authorizer[_-]class)$"
     r"|^(identityprovider|passwordidentityprovider|notebookapp)\.")
 # Options known to leave the defaults alone; anything else must be reviewed and added here.
+# root_dir only chooses the folder the file browser shows (the README's: the course folder).
 SAFE_OPTIONS = {"no-browser", "port", "port-retries", "serverapp.port", "serverapp.port_retries",
-                "serverapp.open_browser"}
+                "serverapp.open_browser", "serverapp.root_dir"}
 CONFIG_NAME = re.compile(r"^jupyter(_\w+)?_config(\.d)?(\.(py|json|ya?ml|toml))?$")
 CONFIG_DIRS = {".jupyter", "jupyter_config.d"}
 SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules", ".pytest_cache",

@@ -70,4 +70,4 @@ __all__ = [
     "set_seed", "spectral_radius", "tokenize", "trace",
 ]
 
-register_formatters()  # every widget a lesson displays also gets a static form (static_html.py)
+register_formatters()  # every widget a lesson displays also gets a static form (views/static.py)

@@ -30,7 +30,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-COURSE_ROOT = Path(__file__).resolve().parent.parent
+from .paths import REPO_ROOT
+
+COURSE_ROOT = REPO_ROOT
 BASE_DIR = ".course-base"
 
 

@@ -1,8 +1,11 @@
-"""Fixtures for browser tests: JupyterLab on loopback + Debian's headless Chromium.
+"""Fixtures for browser tests: JupyterLab (and Jupyter Notebook 7) on loopback + Debian's
+headless Chromium.
 
-One JupyterLab server per session (started with tests/support.py; free loopback port, random
-token, isolated HOME / Jupyter dirs / settings, root_dir a temp folder, RNN_COURSE_DATA_DIR a
-temp folder) and one Chromium context whose network is limited to loopback. Per test, the `lab`
+One JupyterLab server per session, and one Jupyter Notebook 7 server when a test asks for
+it through the `front_end` fixture (each started with tests/support.py: free loopback port,
+random token, isolated HOME / Jupyter dirs / settings, root_dir a temp folder,
+RNN_COURSE_DATA_DIR a temp folder), and one Chromium context whose network is limited to
+loopback and files on disk (the built course site). Per test, the `lab`
 fixture gives a fresh page with helpers (write and open a notebook, run all cells, wait until
 idle, collect error texts); a failing test leaves a screenshot in test-artifacts/.
 
@@ -51,7 +54,8 @@ UI_TIMEOUT_MS = 90_000
 
 @dataclass
 class LabServer:
-    """A running JupyterLab: its base URL, token, root folder, log file and process."""
+    """A running JupyterLab or Jupyter Notebook 7 (``app``: "lab" or "notebook"): its base
+    URL, token, root folder, log file and process."""
 
     url: str
     token: str
@@ -59,18 +63,26 @@ class LabServer:
     data_dir: Path
     log: Path
     process: subprocess.Popen = field(repr=False)
+    app: str = "lab"
+
+    def notebook_url(self, path: str) -> str:
+        """The URL that opens the notebook ``path`` (relative to the root) in this front end;
+        JupyterLab with a fresh workspace."""
+        if self.app == "notebook":
+            return f"{self.url}/notebooks/{path}?token={self.token}"
+        return f"{self.url}/lab/tree/{path}?reset&token={self.token}"
 
 
 @dataclass
 class NetworkGuard:
-    """A Playwright route handler that lets only loopback requests through and records the
-    others (the course must work offline)."""
+    """A Playwright route handler that lets only loopback requests (and files on disk)
+    through and records the others (the course must work offline)."""
 
     blocked: list[str] = field(default_factory=list)
 
     def __call__(self, route) -> None:
         url = route.request.url
-        if urlsplit(url).hostname in LOOPBACK_HOSTS:
+        if urlsplit(url).hostname in LOOPBACK_HOSTS or urlsplit(url).scheme == "file":
             route.continue_()
         else:
             self.blocked.append(url)
@@ -97,26 +109,44 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="session")
-def jupyter_lab(tmp_path_factory, chromium_path) -> LabServer:
-    """JupyterLab on 127.0.0.1 with a random token; stopped (with its kernels) at the end."""
-    base = tmp_path_factory.mktemp("jupyterlab")
+FRONT_END_OPTIONS = {
+    "lab": ["--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            "--LabApp.news_url=None", "--LabApp.extension_manager=readonly"],
+    "notebook": [],     # Jupyter Notebook 7: no news or update checks of its own
+}
+
+
+def _serve(tmp_path_factory, app: str):
+    """Run ``jupyter {app}`` on 127.0.0.1 with a random token, isolated home and root; yield
+    the `LabServer`, then stop it (with its kernels)."""
+    base = tmp_path_factory.mktemp(f"jupyter{app}")
     root, data_dir = base / "root", base / "course-data"
     for folder in (root, data_dir):
         folder.mkdir()
     env = isolated_jupyter_env(base / "home", RNN_COURSE_DATA_DIR=str(data_dir))
     _write_lab_settings(Path(env["JUPYTERLAB_SETTINGS_DIR"]))
     port, token = _free_port(), secrets.token_hex(16)
-    log = base / "jupyterlab.log"
+    log = base / f"jupyter{app}.log"
     arguments = ["--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
                  f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
                  f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                 "--LabApp.news_url=None", "--LabApp.extension_manager=readonly"]
-    with running_lab(arguments, cwd=root, env=env, log=log) as process:
-        server = LabServer(f"http://127.0.0.1:{port}", token, root, data_dir, log, process)
+                 *FRONT_END_OPTIONS[app]]
+    with running_lab(arguments, cwd=root, env=env, log=log, app=app) as process:
+        server = LabServer(f"http://127.0.0.1:{port}", token, root, data_dir, log, process, app)
         _wait_until_ready(server)
         yield server
+
+
+@pytest.fixture(scope="session")
+def jupyter_lab(tmp_path_factory, chromium_path) -> LabServer:
+    """JupyterLab on 127.0.0.1 with a random token; stopped (with its kernels) at the end."""
+    yield from _serve(tmp_path_factory, "lab")
+
+
+@pytest.fixture(scope="session")
+def jupyter_notebook(tmp_path_factory, chromium_path) -> LabServer:
+    """Jupyter Notebook 7 (the `notebook` package), set up like `jupyter_lab`."""
+    yield from _serve(tmp_path_factory, "notebook")
 
 
 @pytest.fixture(scope="session")
@@ -140,10 +170,23 @@ def browser_session(chromium_path, tmp_path_factory):
 def lab(request, jupyter_lab, browser_session):
     """A fresh page on the session's JupyterLab, as a `Lab` helper. On failure a screenshot is
     saved to test-artifacts/; any request to a non-loopback host fails the test."""
+    yield from _guarded_page(request, jupyter_lab, browser_session)
+
+
+@pytest.fixture
+def front_end(request, browser_session):
+    """Like `lab`, on the front end named by the indirect parameter: "lab" (JupyterLab) or
+    "notebook" (Jupyter Notebook 7)."""
+    server = request.getfixturevalue({"lab": "jupyter_lab", "notebook": "jupyter_notebook"}[
+        request.param])
+    yield from _guarded_page(request, server, browser_session)
+
+
+def _guarded_page(request, server: LabServer, browser_session):
     context, guard = browser_session
     already_blocked = len(guard.blocked)
     page = context.new_page()
-    helper = Lab(page, jupyter_lab)
+    helper = Lab(page, server)
     yield helper
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:
@@ -158,7 +201,8 @@ def lab(request, jupyter_lab, browser_session):
 
 
 class Lab:
-    """Helpers to drive one JupyterLab page."""
+    """Helpers to drive one JupyterLab (or Notebook 7: the same notebook panel, menus and
+    kernel indicator) page."""
 
     def __init__(self, page, server: LabServer):
         self.page, self.server = page, server
@@ -174,7 +218,7 @@ class Lab:
 
     def open_notebook(self, path: str) -> None:
         """Open ``path`` (relative to the root) with a fresh workspace; wait for an idle kernel."""
-        self.page.goto(f"{self.server.url}/lab/tree/{path}?reset&token={self.server.token}")
+        self.page.goto(self.server.notebook_url(path))
         self.page.wait_for_selector(".jp-NotebookPanel .jp-Notebook", timeout=UI_TIMEOUT_MS)
         dialog = self.page.locator(".jp-Dialog .jp-mod-accept")
         if dialog.count():

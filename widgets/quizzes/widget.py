@@ -8,6 +8,7 @@ Lessons: 00.
 
 from __future__ import annotations
 
+import json
 import random
 import warnings
 from html import escape
@@ -17,6 +18,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..arguments import expect_choice, expect_int, expect_type
+from ..views.static import script_json
 from . import store
 from .bank import QUIZZES, load_bank, questions_for, sections, validate_bank
 from .check import CheckButton
@@ -227,7 +229,9 @@ class Quiz(w.VBox):
 
 def quiz_html(questions: list[dict[str, Any]], title: str = "Quiz") -> str:
     """The static form of a quiz (HTML; all text escaped): questions and options, then the
-    answers and explanations inside a collapsed ``<details>`` block."""
+    answers and explanations inside a collapsed ``<details>`` block, and the questions as
+    jupyterquiz JSON in a ``<script type="application/json" class="rnn-quiz-data">``, from
+    which the course site's quiz.js makes the quiz answerable without a kernel."""
     items, answers = [], []
     for q in questions:
         options = "".join(f"<li>{escape(a.get('answer', ''))}</li>" for a in q["answers"]
@@ -237,9 +241,12 @@ def quiz_html(questions: list[dict[str, Any]], title: str = "Quiz") -> str:
                      f"<ul>{options}</ul></li>")
         answers.append(f"<li><p><b>{escape(_answer_summary(q))}</b></p>"
                        f"<p>{escape(q['explanation'])}</p></li>")
-    return (f'<div class="rnn-quiz-static"><h4>{escape(title)}</h4><ol>{"".join(items)}</ol>'
+    data = script_json(json.dumps(questions, ensure_ascii=False))
+    return (f'<div class="rnn-quiz-static"><h4>{escape(title)}</h4>'
+            f'<ol class="rnn-quiz-questions">{"".join(items)}</ol>'
             f"<details><summary>Answers and explanations (try first)</summary>"
-            f"<ol>{''.join(answers)}</ol></details></div>")
+            f"<ol>{''.join(answers)}</ol></details>"
+            f'<script type="application/json" class="rnn-quiz-data">{data}</script></div>')
 
 
 def _answer_summary(question: dict[str, Any]) -> str:

@@ -33,7 +33,7 @@ from ..figures.state import DIRECTION_NAMES, check_view, current_token
 from ..tracing.text import MAX_TOKENS, cut_trace
 from ..tracing.trace_data import Trace
 from .controls import StepControls
-from .static import open_at, static_form
+from .static import open_at, per_frame, static_form
 from .token_viewer import TokenViewer
 
 TextToTrace = Callable[[str], "tuple[Trace, str]"]
@@ -102,21 +102,27 @@ class GateViewer(TokenViewer):
         values = unit_step(self.trace, step, self.layer, self.direction, self.unit)
         self.diagram.value = cell_svg(values)
         self.equations.value = equations_html(values)
+        self.readout.value = self._readout_html(values)
+
+    def _readout_html(self, values: UnitStep) -> str:
         shown = [f"{p.symbol} = {number(_panel_value(p.key, values))}"
                  for p in PANELS[self.trace.kind]]
-        self.readout.value = ("<div style='font-family:monospace'>" + html.escape(
+        return ("<div style='font-family:monospace'>" + html.escape(
             f"t = {values.t} · '{values.token}' · unit {values.unit}: " + " · ".join(shown))
             + "</div>")
 
     def static_html(self) -> str:
         """The static form (HTML, user text escaped): `gates_figure_static` of the current
-        layer, direction and unit opened at the current step, the readout, the cell diagram
-        and `gates_summary`."""
+        layer, direction and unit opened at the current step, the readout and the cell diagram
+        of every step (the one the slider stands at shows), and `gates_summary`."""
         figure = open_at(gates_figure_static(self.trace, self.layer, self.direction, self.unit),
                          str(self.step))
+        steps = [unit_step(self.trace, s, self.layer, self.direction, self.unit)
+                 for s in range(len(self.trace))]
+        parts = [self._readout_html(values) + cell_svg(values) for values in steps]
         return static_form("GateViewer", self._step_note(), figure,
                            gates_summary(self.trace, self.layer, self.direction),
-                           self.readout.value + self.diagram.value + self.message.value)
+                           per_frame(parts, self.step) + self.message.value)
 
     def _draw(self, step: int) -> None:
         self.show(step)

@@ -34,7 +34,7 @@ from ..figures.gradients import (
 )
 from ..tracing.gradients import DecayCurve, GradientTrace, decay_with_distance, gradient_flow
 from ..tracing.text import TextModel, Vocabulary, model_text_tracer
-from .static import StaticForm, open_at, static_form, step_note
+from .static import StaticForm, open_at, per_frame, static_form, step_note
 
 RADII = (*(round(0.5 + 0.1 * i, 2) for i in range(11)), 2.0, 2.5, 3.0)
 """Spectral radii of the RNN's W_hh offered by the demo: 0.5 ... 1.5 by 0.1, then 2, 2.5, 3
@@ -108,8 +108,9 @@ class GradientFlow(StaticForm, ipw.VBox):
         figure = open_at(gradient_figure_static(*self.traces, relative=self.relative_box.value),
                          str(step))
         note = step_note("GradientFlow", step, len(tokens), f"token k = {step} '{tokens[step]}'")
+        parts = [_pre(step_text(self.traces, k)) for k in range(len(tokens))]
         return static_form("GradientFlow", note, figure, gradient_summary(*self.traces),
-                           self.readout.value)
+                           per_frame(parts, step))
 
     def _draw_step(self, step: int) -> None:
         with self.figure.batch_update():

@@ -27,7 +27,7 @@ from ..figures.state import current_token
 from ..tracing.text import cut_trace
 from ..tracing.trace_data import Trace
 from .controls import StepControls
-from .static import StaticForm, open_at, static_form, step_note
+from .static import StaticForm, open_at, per_frame, static_form, step_note
 
 SIDES = ("forward", "backward")
 MAX_TOKENS = 100
@@ -82,7 +82,9 @@ class LayerStepper(StaticForm, ipw.VBox):
         label = self.controls.tokens[self.step]
         return static_form("LayerStepper", step_note("LayerStepper", self.step, len(self.trace),
                                                      label), figure, layer_summary(self.trace),
-                           self.readout.value + self.h_n_table.value + self.message.value)
+                           per_frame([layer_readout_html(self.trace, step, self.output_token)
+                                      for step in range(len(self.trace))], self.step)
+                           + self.h_n_table.value + self.message.value)
 
     def _draw(self, step: int) -> None:
         """One batch_update: every panel's z and the boxes; then the readout."""

@@ -44,6 +44,7 @@ from ..arguments import expect_type, type_name
 
 FORM_CLASS = "rnn-static-form"
 FIGURE_CLASS = "rnn-static-figure"
+FRAME_CLASS = "rnn-static-frame"
 PLOTLYJS_ID = "rnn-plotlyjs"
 NO_PLOTLYJS = ("(An interactive figure stands here: this page lacks plotly.js. Export with "
                "the preprocessor widgets.views.static.inline_plotlyjs, or run the notebook.)")
@@ -53,6 +54,13 @@ _DRAW = """<script>(function () {{
   var fig = JSON.parse(document.getElementById("{id}-json").textContent);
   box.innerHTML = "";
   Plotly.newPlot(box, fig.data, fig.layout, {{responsive: true}}).then(function () {{
+    box.on("plotly_sliderchange", function (event) {{
+      var form = box.closest(".{form}"), args = event.step && event.step.args;
+      if (!form || !args || !args[0]) return;
+      form.querySelectorAll(".{frame}").forEach(function (part) {{
+        part.hidden = part.dataset.frame !== String(args[0][0]);
+      }});
+    }});
     if (fig.frames) return Plotly.addFrames(box, fig.frames);
   }});
 }})();</script>"""
@@ -78,12 +86,18 @@ def figure_html(figure: BaseFigure) -> str:
     its JSON is escaped so no text in it can end the script."""
     expect_type("figure", figure, BaseFigure, "a plotly figure (go.Figure or go.FigureWidget)")
     text = figure.to_json()
-    safe = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    safe = script_json(text)
     key = f"rnn-fig-{next(_ids)}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
     return (f'<div class="{FIGURE_CLASS}" id="{key}">'
             f"<p><i>{escape(NO_PLOTLYJS)}</i></p></div>"
             f'<script type="application/json" id="{key}-json">{safe}</script>'
-            + _DRAW.format(id=key))
+            + _DRAW.format(id=key, form=FORM_CLASS, frame=FRAME_CLASS))
+
+
+def script_json(text: str) -> str:
+    """JSON ``text`` made safe inside a ``<script type="application/json">``: &, < and > as
+    JSON escapes, so no string in it can end the script (it still parses to the same data)."""
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def static_form(name: str, note: str, figure: BaseFigure | None = None, summary: str = "",
@@ -103,10 +117,20 @@ def static_form(name: str, note: str, figure: BaseFigure | None = None, summary:
     return "".join(parts) + "</div>"
 
 
+def per_frame(parts: list[str], current: int) -> str:
+    """HTML parts (already escaped), one per frame of the form's figure, named "0", "1", ...:
+    only the part of frame ``current`` shows, and moving the figure's slider shows the part of
+    the frame it moves to (the figure's script swaps them), so the text beside a static figure
+    follows its slider."""
+    return "".join(f'<div class="{FRAME_CLASS}" data-frame="{k}"'
+                   f'{"" if k == current else " hidden"}>{part}</div>'
+                   for k, part in enumerate(parts))
+
+
 def step_note(name: str, step: int, total: int, label: str) -> str:
-    """E.g. "StateStepper at step 3 of 7 ('not'). A static copy: move the figure's slider to
-    step, or run the notebook for the live widget." (plain text)."""
-    return (f"{name} at step {step + 1} of {total} ({label}). A static copy: move the "
+    """E.g. "StateStepper, opened at step 3 of 7 ('not'). A static copy: move the figure's
+    slider to step, or run the notebook for the live widget." (plain text)."""
+    return (f"{name}, opened at step {step + 1} of {total} ({label}). A static copy: move the "
             "figure's slider to step, or run the notebook for the live widget.")
 
 

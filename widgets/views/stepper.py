@@ -31,7 +31,7 @@ from ..figures.state import (
 from ..tracing.text import MAX_TOKENS, TextToTrace, cut_trace
 from ..tracing.trace_data import Trace
 from .controls import StepControls
-from .static import open_at, static_form
+from .static import open_at, per_frame, static_form
 from .token_viewer import TokenViewer
 
 
@@ -93,10 +93,11 @@ class StateStepper(TokenViewer):
         `state_summary`."""
         figure = open_at(state_figure_static(self.trace, self.layer, self.direction),
                          str(self.step))
-        sentence = sentence_html(self.trace, self.unit, self.layer, self.direction, self.step)
+        parts = [sentence_html(self.trace, self.unit, self.layer, self.direction, step)
+                 + self._readout_html(step) for step in range(len(self.trace))]
         return static_form("StateStepper", self._step_note(), figure,
                            state_summary(self.trace, self.layer, self.direction),
-                           sentence + self.readout.value + self.message.value)
+                           per_frame(parts, self.step) + self.message.value)
 
     def _rebuild(self) -> None:
         """New trace: replace the whole heatmap and the sentence buttons, then draw step 0."""
@@ -131,8 +132,9 @@ class StateStepper(TokenViewer):
             button.layout.border = "3px solid black" if cell.current else "3px solid transparent"
             self._painted[cell.t] = cell
 
-    def _readout_html(self) -> str:
-        t = self.current_token
+    def _readout_html(self, step: int | None = None) -> str:
+        t = self.current_token if step is None else \
+            current_token(step, len(self.trace), self.direction)
         h_t = self.trace.hidden[self.layer, self.direction, t]
         lines = [f"t = {t} · '{html.escape(self.trace.tokens[t])}' · unit {self.unit}: "
                  f"<b>h = {h_t[self.unit]:+.4f}</b>"]
