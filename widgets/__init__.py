@@ -10,6 +10,7 @@ static form (its current state as HTML) for nbconvert and static sites; see stat
 
 from .batching import accuracy, make_batches, parameter_count, predict
 from .bptt import RNNGradients, rnn_backward
+from .char_lm import load_char_model, perplexity, sample
 from .compare import Comparison, check_exercise, compare
 from .datasets import (
     TokenData,
@@ -41,6 +42,7 @@ from .reference import (
     rnn_forward,
     rnn_step,
 )
+from .sampler import SampleStepper
 from .static_html import register_formatters
 from .stepper import StateStepper
 from .tasks import adding_problem, latching, recall_first
@@ -51,14 +53,15 @@ from .training import History, fit, set_seed
 __all__ = [
     "BagOfEmbeddings", "Comparison", "DecayCurve", "DecayDemo", "GATE_NAMES", "GateViewer",
     "GradientFlow", "GradientTrace", "History", "LayerStepper", "LongRangeModel", "Quiz",
-    "RNNGradients", "RecurrentClassifier", "StateStepper", "TokenData", "Trace",
+    "RNNGradients", "RecurrentClassifier", "SampleStepper", "StateStepper", "TokenData", "Trace",
     "TraceMismatchError", "Vocab", "accuracy", "adding_problem", "bag_cap", "cell_params",
     "check_exercise", "compare", "decay_with_distance", "fit", "gradient_flow", "gru_forward",
-    "gru_gates", "gru_step", "latching", "load_ag_news_csv", "load_agreement", "load_negation",
-    "load_topics", "lstm_forward", "lstm_gates", "lstm_step", "make_batches", "pad_batch",
-    "parameter_count", "predict", "progress_summary", "progress_widget", "quiz", "recall_first",
-    "rnn_backward", "rnn_forward", "rnn_step", "scale_recurrent_weights", "set_forget_bias",
-    "set_seed", "spectral_radius", "tokenize", "trace",
+    "gru_gates", "gru_step", "latching", "load_ag_news_csv", "load_agreement", "load_char_model",
+    "load_negation", "load_topics", "lstm_forward", "lstm_gates", "lstm_step", "make_batches",
+    "pad_batch", "parameter_count", "perplexity", "predict", "progress_summary", "progress_widget",
+    "quiz", "recall_first", "rnn_backward", "rnn_forward", "rnn_step", "sample",
+    "scale_recurrent_weights", "set_forget_bias", "set_seed", "spectral_radius", "tokenize",
+    "trace",
 ]
 
 register_formatters()  # every widget a lesson displays also gets a static form (static_html.py)

@@ -103,3 +103,32 @@ def cell_table(features: dict[str, np.ndarray], hidden: np.ndarray,
             unit = int(np.argmax(np.abs(r)))
             rows.append(CellMatch(name, state, unit, float(r[unit])))
     return rows
+
+
+def lstm_states(model, ids) -> tuple[np.ndarray, np.ndarray]:
+    """h_t and c_t, each (T, H) float64, of ``model.rnn`` (a 1-layer LSTM) reading the ids
+    (T,) from a zero state, for a long text (`widgets.trace` records far more and is slower
+    on 20 000 characters). The gates of all steps are one matrix product with the h_t that
+    torch returns; only c_t = f_t c_(t-1) + i_t g_t is a loop. Checks that
+    o_t * tanh(c_t) gives torch's h_t back (ValueError if not)."""
+    import torch
+
+    lstm = model.rnn
+    with torch.no_grad():
+        x = model.embedding(ids[None]).double()[0]
+        hidden = lstm.double()(x[None])[0][0]
+        lstm.float()
+        previous = torch.cat([torch.zeros(1, hidden.shape[1], dtype=hidden.dtype), hidden[:-1]])
+        weights = [p.detach().double() for p in (lstm.weight_ih_l0, lstm.weight_hh_l0,
+                                                 lstm.bias_ih_l0, lstm.bias_hh_l0)]
+        a = x @ weights[0].T + previous @ weights[1].T + weights[2] + weights[3]
+    i, f, g, o = np.split(a.numpy(), 4, axis=1)  # torch's row order i, f, g, o
+    i, f, o, g = 1 / (1 + np.exp(-i)), 1 / (1 + np.exp(-f)), 1 / (1 + np.exp(-o)), np.tanh(g)
+    cell, c = np.empty_like(g), np.zeros(g.shape[1])
+    for t in range(len(g)):
+        c = f[t] * c + i[t] * g[t]
+        cell[t] = c
+    hidden = hidden.numpy()
+    if not np.allclose(o * np.tanh(cell), hidden, atol=1e-9):
+        raise ValueError("`model`'s LSTM states could not be reproduced (is it a 1-layer LSTM?)")
+    return hidden, cell

@@ -17,11 +17,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from .arguments import expect_choice, expect_int, expect_type, type_name
+from .arguments import expect_at_most, expect_choice, expect_int, expect_type, type_name
 from .initialization import set_forget_bias
 
 MAX_LENGTH = 100_000
 """`sample` draws at most this many characters at once (one forward step each)."""
+MAX_TEXT = 2_000_000
+"""`perplexity` reads at most this many characters (one forward pass holds them all)."""
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "experiments" / "char_lm.pt"
 
 
@@ -107,15 +109,24 @@ def load_char_model(path: str | Path | None = None) -> tuple[CharLM, CharVocab]:
     ``python -m widgets.experiments char-lm``) and its vocabulary, in eval mode; the file
     is read with ``torch.load(..., weights_only=True)``. ``model.info`` holds how it was
     trained (steps, seed, held-out perplexity)."""
+    if path is not None:
+        expect_type("path", path, (str, Path), "a file path")
+        if not str(path).strip():
+            raise ValueError("`path` must be a file path, got an empty string")
     path = MODEL_FILE if path is None else Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no model at {path}; rebuild it with "
-                                "`python -m widgets.experiments char-lm`")
-    saved = torch.load(path, weights_only=True)
-    model = CharLM(**saved["config"])
+        raise FileNotFoundError(f"`path` must name a saved model file, but {path} is not a "
+                                "file; rebuild it with `python -m widgets.experiments char-lm`")
+    try:
+        saved = torch.load(path, weights_only=True)
+        config, chars = saved["config"], saved["chars"]
+    except Exception as error:
+        raise ValueError(f"`path` must be a model saved by save_char_model; {path} is not "
+                         f"({type_name(error)})") from None
+    model = CharLM(**config)
     model.load_state_dict(saved["state_dict"])
     model.info = dict(saved.get("info", {}))
-    return model.eval(), CharVocab(saved["chars"])
+    return model.eval(), CharVocab(chars)
 
 
 def perplexity(model: CharLM, vocab: CharVocab, text: str) -> float:
@@ -124,6 +135,8 @@ def perplexity(model: CharLM, vocab: CharVocab, text: str) -> float:
     reads the true characters), from a zero state. ``text`` needs at least 2 characters.
     Lesson 09_generating_text."""
     check_lm(model, vocab)
+    expect_type("text", text, str, "a string")
+    expect_at_most("`text`'s length", len(text), MAX_TEXT)
     ids = vocab.encode(text, "text")
     if len(ids) < 2:
         raise ValueError(f"`text` must have at least 2 characters (one to read, one to "
@@ -180,8 +193,8 @@ def generate(model: CharLM, vocab: CharVocab, prime: str, length: int,
     with torch.no_grad():
         logits, state = model(ids[None])
         for _ in range(length):
-            last = logits[0, -1].double()
-            probs = torch.softmax(last / (temperature or 1.0), dim=0)
+            probs = torch.from_numpy(temperature_probs(logits[0, -1].double().numpy(),
+                                                       temperature or 1.0))
             if temperature == 0:
                 pick = int(torch.argmax(probs))
             else:
@@ -207,6 +220,20 @@ def sample(model: CharLM, vocab: CharVocab, prime: str, length: int,
     return generate(model, vocab, prime, length, temperature, generator, top_k=1).text
 
 
+def temperature_probs(logits: np.ndarray, temperature: float) -> np.ndarray:
+    """softmax(logits / temperature) for logits (V,), computed stably (the largest logit is
+    subtracted first); temperature 0 gives all the probability to the largest logit (the
+    first one if tied). Returns (V,) probabilities. Lesson 09_generating_text."""
+    logits = np.asarray(logits, dtype=float)
+    if logits.ndim != 1 or len(logits) == 0:
+        raise ValueError(f"`logits` must be a 1-D array of at least one number, got shape "
+                         f"{logits.shape}")
+    if _temperature(temperature) == 0:
+        return np.eye(len(logits))[int(np.argmax(logits))]
+    scaled = (logits - logits.max()) / temperature
+    return np.exp(scaled) / np.exp(scaled).sum()
+
+
 def _temperature(value) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"`temperature` must be a number >= 0, got {type_name(value)}")
@@ -219,5 +246,8 @@ def _temperature(value) -> float:
 def _generator(generator) -> tuple[int | None, torch.Generator | None]:
     if generator is None or isinstance(generator, torch.Generator):
         return None, generator
+    if isinstance(generator, bool) or not hasattr(generator, "__index__"):
+        raise TypeError(f"`generator` must be None, an int seed or a torch.Generator, got "
+                        f"{type_name(generator)}")
     seed = expect_int("generator", generator, 0, 2**63 - 1)
     return seed, torch.Generator().manual_seed(seed)

@@ -12,6 +12,7 @@ chunk borders) and *detached* (gradients stop at the border, so each backward pa
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -139,9 +140,14 @@ def train_precomputed(steps: int = PRECOMPUTED["steps"], seed: int = PRECOMPUTED
                    settings["forget_bias"])
     log = train_char_lm(model, vocab.encode(corpus.train), steps=settings["steps"],
                         batch_size=settings["batch_size"], seq_len=settings["seq_len"],
-                        lr=settings["lr"], clip=settings["clip"])
+                        lr=settings["lr"], clip=settings["clip"], on_step=_report)
     info = dict(settings, characters=log.characters, final_loss=round(log.loss[-1], 4),
                 held_out_perplexity=round(perplexity(model, vocab, corpus.held_out), 4))
     if out is not None:
         save_char_model(model, vocab, out, **info)
     return info
+
+
+def _report(step: int, loss: float) -> None:
+    if (step + 1) % 500 == 0:
+        print(f"step {step + 1}: loss {loss:.3f}", file=sys.stderr, flush=True)

@@ -20,7 +20,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .arguments import expect_type
+import numpy as np
+
+from .arguments import expect_int, expect_type
 
 STDLIB_DIR = Path(__file__).resolve().parent.parent / "data" / "stdlib"
 TRAIN_MODULES = ("abc", "bisect", "calendar", "colorsys", "contextlib", "copy", "csv",
@@ -79,6 +81,39 @@ def load_corpus(folder: str | Path | None = None) -> Corpus:
     train = SEPARATOR.join(files[m] for m in TRAIN_MODULES)
     held_out = SEPARATOR.join(files[m] for m in HELD_OUT_MODULES)
     return Corpus(train=train, held_out=held_out, files=files, chars=sorted(set(train)))
+
+
+def unigram_perplexity(train_ids, test_ids, vocab_size: int) -> float:
+    """Perplexity on ``test_ids`` (N,) of character frequencies counted on ``train_ids`` with
+    add-one smoothing: p(c) = (count(c) + 1) / (len(train) + V). Every test character but
+    the first is predicted, as the language models do. Lesson 09_generating_text."""
+    train, test, vocab_size = _ids(train_ids, test_ids, vocab_size)
+    p = (np.bincount(train, minlength=vocab_size) + 1) / (len(train) + vocab_size)
+    return float(np.exp(-np.mean(np.log(p[test[1:]]))))
+
+
+def bigram_perplexity(train_ids, test_ids, vocab_size: int) -> float:
+    """Perplexity on ``test_ids`` of p(next | previous character) counted on ``train_ids``
+    with add-one smoothing: p(b | a) = (count(a, b) + 1) / (count(a, .) + V), where
+    count(a, .) counts the pairs that start with a. Lesson 09_generating_text."""
+    train, test, vocab_size = _ids(train_ids, test_ids, vocab_size)
+    counts = np.ones((vocab_size, vocab_size))
+    np.add.at(counts, (train[:-1], train[1:]), 1)
+    p = counts / counts.sum(axis=1, keepdims=True)
+    return float(np.exp(-np.mean(np.log(p[test[:-1], test[1:]]))))
+
+
+def _ids(train_ids, test_ids, vocab_size):
+    vocab_size = expect_int("vocab_size", vocab_size, 1)
+    arrays = []
+    for name, ids in (("train_ids", train_ids), ("test_ids", test_ids)):
+        ids = np.asarray(ids)
+        if ids.ndim != 1 or len(ids) < 2 or not np.issubdtype(ids.dtype, np.integer):
+            raise ValueError(f"`{name}` must be a 1-D array of at least 2 integer ids")
+        if ids.min() < 0 or ids.max() >= vocab_size:
+            raise ValueError(f"`{name}` must hold ids in [0, {vocab_size - 1}]")
+        arrays.append(ids)
+    return arrays[0], arrays[1], vocab_size
 
 
 def build_snapshot(source: Path, folder: Path = STDLIB_DIR) -> list[str]:

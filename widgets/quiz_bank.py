@@ -38,6 +38,7 @@ LESSONS = (
     "06_gru",
     "07_bidirectional_and_multilayer",
     "08_capstone_text_classification",
+    "09_generating_text",
 )
 QUIZZES = ("pre", "post")
 MIN_FEEDBACK_WORDS = 4
