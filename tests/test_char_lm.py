@@ -148,7 +148,7 @@ def test_the_generation_record_matches_the_draws(tiny):
     (lambda m, v: widgets.sample(m, v, "ab", -1), ValueError, "`length` must be in"),
     (lambda m, v: widgets.sample(m, v, "ab", 5, temperature=-0.5), ValueError, "`temperature`"),
     (lambda m, v: widgets.sample(m, v, "", 5), ValueError, "`prime` must hold at least one"),
-    (lambda m, v: widgets.sample(m, v, "aé", 5), ValueError, r"`prime` holds .*'é'"),
+    (lambda m, v: widgets.sample(m, v, "aé", 5), ValueError, r"`prime` must use only .*'é'"),
     (lambda m, v: widgets.sample(nn.Linear(3, 3), v, "ab", 5), TypeError, "`model` must be a "
      "character language model"),
     (lambda m, v: widgets.perplexity(m, CharVocab(list("ab")), "ab"), ValueError, "`vocab` has 2"),

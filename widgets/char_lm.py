@@ -17,7 +17,14 @@ import numpy as np
 import torch
 from torch import nn
 
-from .arguments import expect_at_most, expect_choice, expect_int, expect_type, type_name
+from .arguments import (
+    expect_at_most,
+    expect_choice,
+    expect_finite,
+    expect_int,
+    expect_type,
+    type_name,
+)
 from .initialization import set_forget_bias
 
 MAX_LENGTH = 100_000
@@ -50,8 +57,8 @@ class CharVocab:
         expect_type(name, text, str, "a string")
         missing = sorted(set(text) - self.index.keys())
         if missing:
-            raise ValueError(f"`{name}` holds characters the vocabulary lacks: {missing!r} "
-                             f"(it knows {len(self)} characters, those of the training text)")
+            raise ValueError(f"`{name}` must use only the vocabulary's {len(self)} characters "
+                             f"(those of the training text); it lacks {missing!r}")
         return torch.tensor([self.index[c] for c in text], dtype=torch.long)
 
     def decode(self, ids) -> str:
@@ -88,13 +95,16 @@ class CharLM(nn.Module):
 
 
 def check_lm(model, vocab) -> None:
-    """TypeError unless ``model`` is a `CharLM` and ``vocab`` a `CharVocab` of its size."""
+    """TypeError unless ``model`` is a `CharLM` and ``vocab`` a `CharVocab` of its size;
+    ValueError if a parameter holds NaN or inf."""
     expect_type("model", model, CharLM, "a character language model (widgets.char_lm.CharLM,"
                 " e.g. from widgets.load_char_model())")
     expect_type("vocab", vocab, CharVocab, "a widgets.char_lm.CharVocab")
     if len(vocab) != model.config["vocab_size"]:
         raise ValueError(f"`vocab` has {len(vocab)} characters but `model` predicts "
-                         f"{model.config['vocab_size']}")
+                         f"{model.config['vocab_size']}: they must match")
+    for name, parameter in model.named_parameters():
+        expect_finite(f"model.{name}", parameter)
 
 
 def save_char_model(model: CharLM, vocab: CharVocab, path: str | Path, **info) -> None:

@@ -7,7 +7,7 @@ Lesson 04 runs a reduced version live and plots these results from the committed
 
 Lesson 09's character language model (`widgets.char_training.train_precomputed`):
 
-    python -m widgets.experiments char-lm --steps 4000 --seed 0 --out data/experiments/char_lm.pt
+    python -m widgets.experiments char-lm --steps 2000 --seed 0 --out data/experiments/char_lm.pt
 
 The task is latching (`widgets.tasks.latching`): one bit at step 0, then T - 1 zeros; the
 model reads its last state and must name the bit. Chance is 50 %.

@@ -95,6 +95,8 @@ def _section(title: str, lessons: str, body: str, built: dict[str, str]) -> str:
             f"License: {LICENSE}.\n\nRebuild: `{REBUILD}`")
 
 
+CHARACTERS = PRECOMPUTED["steps"] * PRECOMPUTED["batch_size"] * PRECOMPUTED["seq_len"]
+"""Characters the lesson 09 model reads in training (data/README.md)."""
 EXPERIMENTS = (
     "## Precomputed experiments (lessons 04, 05 and 09)\n\n"
     "- `experiments/latching.json`: test accuracy on the latching task (one bit, then T - 1 "
@@ -114,12 +116,14 @@ EXPERIMENTS = (
     "{batch_size} rows x {seq_len} characters, truncated BPTT, seed {seed}, one thread): "
     "held-out perplexity {perplexity} on textwrap.py. Trained by the course's own code on "
     "the PSF-licensed text above.\n\n"
-    "Rebuild (12.8 million characters: about 3 minutes at the 71 000 characters per second "
-    "measured on one quiet thread; 13 minutes measured on this busy shared machine): "
+    "Rebuild ({millions:.1f} million characters: about {minutes:.1f} minutes at the 71 000 "
+    "characters per second measured on one quiet thread; several times longer on a busy "
+    "machine): "
     "`python -m widgets.experiments char-lm --steps {steps} --seed {seed} --out "
     "data/experiments/char_lm.pt`. `tests/test_char_lm.py` reruns it for a few steps and "
     "checks the committed model's settings and perplexity."
-).format(**PRECOMPUTED, params="98,883", perplexity=HELD_OUT_PERPLEXITY)
+).format(**PRECOMPUTED, params="98,883", perplexity=HELD_OUT_PERPLEXITY,
+         millions=CHARACTERS / 1e6, minutes=CHARACTERS / 71_000 / 60)
 
 
 def _readme(sections: list[str]) -> str:
