@@ -14,6 +14,7 @@ import tokenize
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from .arguments import expect_type
 
@@ -111,8 +112,6 @@ def lstm_states(model, ids) -> tuple[np.ndarray, np.ndarray]:
     on 20 000 characters). The gates of all steps are one matrix product with the h_t that
     torch returns; only c_t = f_t c_(t-1) + i_t g_t is a loop. Checks that
     o_t * tanh(c_t) gives torch's h_t back (ValueError if not)."""
-    import torch
-
     lstm = model.rnn
     with torch.no_grad():
         x = model.embedding(ids[None]).double()[0]
