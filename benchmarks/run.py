@@ -33,7 +33,8 @@ import widgets
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import install_rows  # noqa: E402  (sibling modules of this script)
+import char_lm_rows  # noqa: E402  (sibling modules of this script)
+import install_rows  # noqa: E402
 import kernel_rows  # noqa: E402
 
 
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     if args.only is None:
         rows = trace_rows(args.quick) + kernel_rows.widget_step_rows(Row, args.quick)
+        rows += char_lm_rows.rows(Row, args.quick)
         if not args.quick:
             rows += kernel_rows.lesson_rows(Row)
         if args.browser:

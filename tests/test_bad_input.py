@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 import widgets
+from widgets.char_lm import CharLM, CharVocab
 from widgets.data.generators import agreement as data_agreement
 from widgets.data.generators import negation as data_negation
 from widgets.data.generators import topics as data_topics
@@ -98,6 +99,11 @@ APPLICABLE: dict[str, set[str]] = {
     "quiz": {TYPE, EMPTY, UNKNOWN},
     "progress_summary": {TYPE, EMPTY},
     "progress_widget": {TYPE, EMPTY},
+    # lesson 09: the character language model
+    "load_char_model": {TYPE, EMPTY, UNKNOWN},
+    "perplexity": ALL,
+    "sample": ALL,
+    "SampleStepper": ALL,
 }
 """Which kinds of bad input apply to each public callable (a category is left out where the
 callable has no argument of that kind, e.g. no sizes, no names, no floats)."""
@@ -147,6 +153,34 @@ def base() -> SimpleNamespace:
         gru_params=widgets.cell_params(gru),
         questions=questions_for(load_bank("00_start_here"), "pre"),
         xs=np.linspace(-1, 1, 15).reshape(5, 3), h=np.zeros(4))
+
+
+@functools.cache
+def char_lm() -> SimpleNamespace:
+    """A tiny character model of lesson 09 and its vocabulary (fixtures of its rows)."""
+    torch.manual_seed(0)
+    chars = list("ab(c) \n")
+    model = CharLM(len(chars), embedding_dim=3, hidden_size=4)
+    nan_model = copy.deepcopy(model)
+    with torch.no_grad():
+        nan_model.rnn.weight_hh_l0[0, 0] = NOT_A_NUMBER
+    return SimpleNamespace(model=model, vocab=CharVocab(chars), nan_model=nan_model,
+                           small_vocab=CharVocab(list("ab")))
+
+
+def char_rows(name: str, call) -> list:
+    """The rows every lesson 09 callable shares: ``call(model, vocab, text, **kw)``."""
+    c = char_lm
+    return [
+        Row(name, TYPE, "model-linear", lambda f: call(nn.Linear(2, 2), c().vocab, "ab"),
+            TypeError, "model", r"`model` must be a character language model"),
+        Row(name, TYPE, "vocab-list", lambda f: call(c().model, list("ab(c) \n"), "ab"),
+            TypeError, "vocab", r"`vocab` must be a widgets.char_lm.CharVocab, got list"),
+        Row(name, SHAPE, "vocab-of-another-size", lambda f: call(c().model, c().small_vocab,
+            "ab"), ValueError, "vocab", r"`vocab` has 2 characters .* must match"),
+        Row(name, NAN, "model-weight-nan", lambda f: call(c().nan_model, c().vocab, "ab"),
+            ValueError, "model.rnn.weight_hh_l0", r"`model.rnn.weight_hh_l0` must hold finite"),
+    ]
 
 
 def with_nan(values, value=NOT_A_NUMBER):
@@ -894,11 +928,71 @@ ROWS: list[Row] = [
     Row("quiz", EMPTY, "lesson-empty", lambda f: W.quiz(""), ValueError, "lesson",
         r"`lesson` must be one of .*, got ''"),
     Row("quiz", UNKNOWN, "lesson-99", lambda f: W.quiz("99_transformers"), ValueError, "lesson",
-        r"`lesson` must be one of .*'08_capstone_text_classification', got '99_transformers'"),
+        r"`lesson` must be one of .*'09_generating_text', got '99_transformers'"),
     Row("quiz", UNKNOWN, "lesson-without-number", lambda f: W.quiz("rnn_cell_anatomy"),
         ValueError, "lesson", r"`lesson` must be one of .*, got 'rnn_cell_anatomy'"),
     Row("quiz", UNKNOWN, "which-middle", lambda f: W.quiz("00_start_here", "middle"),
         ValueError, "which", r"`which` must be one of 'pre', 'post', got 'middle'"),
+    # lesson 09
+    Row("load_char_model", TYPE, "path-int", lambda f: W.load_char_model(3), TypeError, "path",
+        r"`path` must be a file path, got int"),
+    Row("load_char_model", EMPTY, "path-empty", lambda f: W.load_char_model(""), ValueError,
+        "path", r"`path` must be a file path, got an empty string"),
+    Row("load_char_model", UNKNOWN, "path-missing",
+        lambda f: W.load_char_model(f.tmp / "none.pt"), FileNotFoundError, "path",
+        r"`path` must name a saved model file"),
+    Row("load_char_model", UNKNOWN, "path-not-a-model",
+        lambda f: W.load_char_model(Path(W.__file__)), ValueError, "path",
+        r"`path` must be a model saved by save_char_model"),
+    *char_rows("perplexity", lambda m, v, text: W.perplexity(m, v, text)),
+    Row("perplexity", TYPE, "text-int", lambda f: W.perplexity(char_lm().model,
+        char_lm().vocab, 3), TypeError, "text", r"`text` must be a string, got int"),
+    Row("perplexity", EMPTY, "text-one-character", lambda f: W.perplexity(
+        char_lm().model, char_lm().vocab, "a"), ValueError, "text",
+        r"`text` must have at least 2 characters"),
+    Row("perplexity", BIG, "text-million-x3", lambda f: W.perplexity(
+        char_lm().model, char_lm().vocab, "a" * 3_000_000), ValueError, "text",
+        r"`text`'s length = 3,000,000 is too large: it must be at most"),
+    Row("perplexity", UNKNOWN, "text-unknown-character", lambda f: W.perplexity(
+        char_lm().model, char_lm().vocab, "aé"), ValueError, "text",
+        r"`text` must use only the vocabulary's 7 characters .* lacks \['é'\]"),
+    *char_rows("sample", lambda m, v, text: W.sample(m, v, text, 5)),
+    Row("sample", TYPE, "length-text", lambda f: W.sample(char_lm().model, char_lm().vocab,
+        "ab", "5"), TypeError, "length", r"`length` must be an integer, got str"),
+    Row("sample", TYPE, "generator-text", lambda f: W.sample(char_lm().model, char_lm().vocab,
+        "ab", 5, generator="seed"), TypeError, "generator",
+        r"`generator` must be None, an int seed or a torch.Generator, got str"),
+    Row("sample", EMPTY, "prime-empty", lambda f: W.sample(char_lm().model, char_lm().vocab,
+        "", 5), ValueError, "prime", r"`prime` must hold at least one character"),
+    Row("sample", BIG, "length-million", lambda f: W.sample(char_lm().model, char_lm().vocab,
+        "ab", 10**6), ValueError, "length", r"`length` must be in \[0, 100000\], got 1000000"),
+    Row("sample", BIG, "length-negative", lambda f: W.sample(char_lm().model,
+        char_lm().vocab, "ab", -1), ValueError, "length", r"`length` must be in \[0, 100000\]"),
+    Row("sample", NAN, "temperature-nan", lambda f: W.sample(char_lm().model, char_lm().vocab,
+        "ab", 5, temperature=NOT_A_NUMBER), ValueError, "temperature",
+        r"`temperature` must be a finite number >= 0"),
+    Row("sample", NAN, "temperature-negative", lambda f: W.sample(char_lm().model,
+        char_lm().vocab, "ab", 5, temperature=-1.0), ValueError, "temperature",
+        r"`temperature` must be a finite number >= 0 \(0 = greedy\), got -1.0"),
+    Row("sample", UNKNOWN, "prime-unknown-character", lambda f: W.sample(
+        char_lm().model, char_lm().vocab, "<é>", 5), ValueError, "prime",
+        r"`prime` must use only the vocabulary's .* lacks \['<', '>', 'é'\]"),
+    *char_rows("SampleStepper", lambda m, v, text: W.SampleStepper(m, v, text, length=5)),
+    Row("SampleStepper", EMPTY, "prime-empty", lambda f: W.SampleStepper(
+        char_lm().model, char_lm().vocab, "", length=5), ValueError, "prime",
+        r"`prime` must hold at least one character"),
+    Row("SampleStepper", BIG, "length-401", lambda f: W.SampleStepper(
+        char_lm().model, char_lm().vocab, "ab", length=401), ValueError, "length",
+        r"`length` must be in \[1, 400\], got 401"),
+    Row("SampleStepper", TYPE, "seed-text", lambda f: W.SampleStepper(
+        char_lm().model, char_lm().vocab, "ab", length=5, seed="0"), TypeError, "seed",
+        r"`seed` must be an integer, got str"),
+    Row("SampleStepper", NAN, "temperature-inf", lambda f: W.SampleStepper(
+        char_lm().model, char_lm().vocab, "ab", length=5, temperature=INF), ValueError,
+        "temperature", r"`temperature` must be a finite number >= 0"),
+    Row("SampleStepper", UNKNOWN, "prime-unknown-character", lambda f: W.SampleStepper(
+        char_lm().model, char_lm().vocab, "a\té", length=5), ValueError, "prime",
+        r"`prime` must use only the vocabulary's .* lacks \['\\t', 'é'\]"),
     *[row for name, fn in (("progress_summary", W.progress_summary),
                            ("progress_widget", W.progress_widget)) for row in (
         Row(name, TYPE, "path-int", lambda f, fn=fn: fn(3), TypeError, "path",
@@ -921,7 +1015,7 @@ def f(tmp_path) -> SimpleNamespace:
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
 def test_bad_input_gets_a_clear_error(row: Row, f):
-    """321 cases: each row calls a public function or widget constructor of `widgets` with one
+    """354 cases: each row calls a public function or widget constructor of `widgets` with one
     bad argument; the call must raise the row's exception type, and its message must match the
     row's regex, name the argument in backticks and say what was expected."""
     with pytest.raises(row.error) as info:
@@ -988,3 +1082,5 @@ def test_a_valid_call_of_each_table_fixture_still_works(f):
     assert len(widgets.pad_batch([TOKENS], f.vocab)[0][0]) == len(TOKENS)
     assert isinstance(widgets.StateStepper(copy.deepcopy(f.rnn_trace)), widgets.StateStepper)
     assert len(widgets.recall_first(10, 4, 0)[1]) == 4
+    assert len(widgets.sample(char_lm().model, char_lm().vocab, "ab", 5)) == 5
+    assert widgets.perplexity(char_lm().model, char_lm().vocab, "ab(c)") > 1

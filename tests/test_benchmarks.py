@@ -15,5 +15,9 @@ def test_benchmark_script_prints_its_table():
     assert lines[0].startswith("Machine: ") and "cores" in lines[0]
     assert "| what | how | result | target | met |" in lines
     assert any(line.startswith("| trace vs forward") and "x |" in line for line in lines)
-    for widget in ("StateStepper", "GateViewer", "LayerStepper"):
+    assert sum(line.startswith("| char LM training") and "characters/s" in line
+               for line in lines) == 2
+    assert any(line.startswith("| SampleStepper sampling") and "ms per character" in line
+               for line in lines)
+    for widget in ("StateStepper", "GateViewer", "LayerStepper", "SampleStepper"):
         assert any(line.startswith(f"| {widget} step") and " ms |" in line for line in lines)

@@ -58,7 +58,8 @@ def tracked_text_files() -> list[Path]:
     names = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
                            check=True).stdout.split()
     suffixes = {".py", ".md", ".ipynb", ".toml", ".json", ".yml", ".cfg", ".txt", ""}
-    return [ROOT / n for n in names if Path(n).suffix in suffixes and (ROOT / n).is_file()]
+    return [ROOT / n for n in names if Path(n).suffix in suffixes and (ROOT / n).is_file()
+            and not n.startswith("data/stdlib/")]  # a copy of Python's source, not the course's
 
 
 ISSUE = re.compile(r"\b[Ii]ssue\s*#?\d+|\bGH-\d+")

@@ -145,6 +145,12 @@ FACTS: dict[str, dict[str, str]] = {
                                "0.5": "sigmoid(0)", "1": "# the forget-gate bias",
                                "0.73": "sigmoid(1)",
                                "40": "# a distance shown in lesson 04's committed results"},
+    "09-pre-uniform": {"1": "# perplexity's lower bound", "0.01": "1 / 100"},
+    "09-post-perplexity": {"4.48": "math.exp(1.5)", "2.83": "2 ** 1.5",
+                           "2.16": "1.5 / math.log(2)", "2": "# the base of bits"},
+    "09-post-bits": {"3": "math.log2(8)", "2.08": "math.log(8)", "2": "# the base of bits"},
+    "09-post-temperature": {"1": "# the temperature the model was trained at"},
+    "09-post-cells": {"1": "# a perfect correlation"},
     "05-post-measured": {"0.5": "sigmoid(0)", "0.73": "sigmoid(1)",
                          "50": "# the latching distance (a setting)"},
     "06-post-params": {"3": "# the GRU's three blocks", "2560": "4 * (20 * 10 + 20 * 20 + 40)",
@@ -176,7 +182,8 @@ FACTS: dict[str, dict[str, str]] = {
 for a number that is not a result (an operand, a setting, a count of blocks)."""
 
 
-FUNCTIONS = {"sigmoid": sigmoid, "hypot": math.hypot, "tanh": math.tanh}
+FUNCTIONS = {"sigmoid": sigmoid, "hypot": math.hypot, "tanh": math.tanh, "exp": math.exp,
+             "log": math.log, "log2": math.log2}
 OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
              ast.Div: operator.truediv, ast.Pow: operator.pow, ast.USub: operator.neg}
 

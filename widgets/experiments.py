@@ -5,6 +5,10 @@ Lesson 04 runs a reduced version live and plots these results from the committed
 
     python -m widgets.experiments latching --seeds 3 --out data/experiments/latching.json
 
+Lesson 09's character language model (`widgets.char_training.train_precomputed`):
+
+    python -m widgets.experiments char-lm --steps 2000 --seed 0 --out data/experiments/char_lm.pt
+
 The task is latching (`widgets.latching`): one bit as x_1, then T - 1 zeros; the
 model reads its last state and must name the bit. Chance is 50 %.
 
@@ -12,7 +16,7 @@ model reads its last state and must name the bit. Chance is 50 %.
 radius 2, plain SGD): it spikes without clipping and trains with it; `check_max_norm` is the
 check of the lesson's exercise that asks the learner to choose the clipping threshold.
 
-Lessons: 04, 05.
+Lessons: 04, 05, 09.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import torch
 from torch import nn
 
 from .arguments import type_name
+from .char_training import PRECOMPUTED, train_precomputed
 from .compare import Comparison
 from .data.tasks import latching
 from .initialization import scale_recurrent_weights
@@ -179,14 +184,24 @@ def load_results(path: str | Path | None = None) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m widgets.experiments",
                                      description=__doc__.splitlines()[0])
-    parser.add_argument("task", choices=["latching"])
+    parser.add_argument("task", choices=["latching", "char-lm"],
+                        help="char-lm: the lesson 09 model (see widgets.char_training)")
     parser.add_argument("--seeds", type=int, default=3, help="seeds 0 .. N-1 (default 3)")
     parser.add_argument("--distances", type=int, nargs="+", default=list(DISTANCES))
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
-    parser.add_argument("--steps", type=int, default=STEPS)
-    parser.add_argument("--out", type=Path, help="write JSON here (default: print it)")
+    parser.add_argument("--steps", type=int, help=f"training steps (default: {STEPS} for "
+                        f"latching, {PRECOMPUTED['steps']} for char-lm)")
+    parser.add_argument("--seed", type=int, default=PRECOMPUTED["seed"], help="char-lm only")
+    parser.add_argument("--out", type=Path, help="write JSON (char-lm: the model) here "
+                        "(default: print it)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
+    if args.task == "char-lm":
+        info = train_precomputed(args.steps or PRECOMPUTED["steps"], args.seed, args.out)
+        print(json.dumps(info), file=sys.stdout)
+        print(f"{time.perf_counter() - start:.0f} s", file=sys.stderr)
+        return 0
+    args.steps = args.steps or STEPS
     results = latching_vs_distance(args.models, args.distances, range(args.seeds), args.steps)
     text = json.dumps(results, indent=1) + "\n"
     if args.out:

@@ -102,6 +102,8 @@ CELLS = {
                "rnn_trace = widgets.trace(torch.nn.RNN(4, 3), torch.randn(len(P), 4), tokens=P)\n"
                "display(HTML(sentence_html(rnn_trace, unit=0)))\n"
                "state_figure_static(rnn_trace)"),
+    "sampler": ("char_model, char_vocab = widgets.load_char_model()\n"
+                "widgets.SampleStepper(char_model, char_vocab, prime=ALL, length=8)"),
     "progress": ("for p in P:\n"
                  '    record_answer(p, "pre", "xss-q", p, True, total=1, path=PROGRESS)\n'
                  "progress_widget(PROGRESS)"),
@@ -215,6 +217,12 @@ def test_payloads_in_every_widget_are_shown_as_text_and_never_run(lab):
                                        timeout=TIMEOUT_MS)
     expect(_output(page, "gradients").locator(".legendtext").first).to_be_visible(
         timeout=TIMEOUT_MS)
+    sampler = _output(page, "sampler").locator(".rnn-sample-stepper")
+    expect(sampler.locator(".js-plotly-plot")).to_be_visible(timeout=TIMEOUT_MS)
+    prime = sampler.get_by_role("textbox").first
+    prime.fill(ALL + " ")
+    prime.press("Enter")
+    _step_through(sampler, 8)
     _drive_quizzes(page)
     page.wait_for_timeout(1000)  # let any late onerror/onload handler fire
 

@@ -6,7 +6,9 @@ out. Nothing here holds state or talks to a kernel; the widgets in ``widgets.vie
 - ``gates``, ``equations``, ``cell_diagram``: gate heatmaps, filled-in equations and the LSTM/GRU
   cell diagram (lessons 05-06).
 - ``layers``: layers × directions (lesson 07).
+- ``sampling``: the next-character candidates of a generation (lesson 09); ``class_report``:
+  the teacher's class report page.
 - ``gradients``, ``latching``: gradient flow and the latching results (lessons 04-05).
 
-Lessons: 02, 03, 04, 05, 06, 07.
+Lessons: 02, 03, 04, 05, 06, 07, 09.
 """

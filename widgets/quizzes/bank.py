@@ -42,6 +42,7 @@ LESSONS = (
     "06_gru",
     "07_bidirectional_and_multilayer",
     "08_capstone_text_classification",
+    "09_generating_text",
 )
 QUIZZES = ("pre", "post")
 SECTION_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
