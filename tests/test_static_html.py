@@ -5,6 +5,7 @@ test_lesson_runs.py with static_pages.check_exported."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import ipywidgets as ipw
 import nbformat
+import numpy as np
 import plotly.graph_objects as go
 import pytest
 import torch
@@ -188,8 +190,8 @@ def test_bad_arguments_are_named():
     fig = go.Figure(go.Scatter(y=[1]), frames=[go.Frame(name="0")])
     with pytest.raises(ValueError, match="`names` must name frames of the figure, got '7'"):
         open_at(fig, "7")
-    with pytest.raises(TypeError, match="`figure` must be a plotly figure .* got dict"):
-        figure_html({"data": []})
+    with pytest.raises(TypeError, match="`figure` must be a plotly figure .* got str"):
+        figure_html("<svg></svg>")
     with pytest.raises(TypeError, match="`display_formatter` must be IPython's .* got str"):
         register_formatters("text/html")
     assert register_formatters() is False                   # no IPython shell runs here
@@ -248,3 +250,16 @@ def test_the_readmes_export_command_writes_a_page_with_static_forms(tmp_path):
     assert page.count(PLOTLYJS_BANNER) == 1
     assert page.count('class="rnn-static-form"') >= 3
     assert "Loading widget" not in page and "Traceback" not in page
+
+
+def test_a_figure_dict_is_written_as_plain_json_with_the_offline_config():
+    z = np.array([[0.5, np.nan], [np.inf, -1.0]])
+    text = figure_html({"data": [{"type": "heatmap", "z": z, "name": "</script>"}],
+                        "layout": {"height": np.int64(300)}})
+    payload = re.search(r'<script type="application/json" id="([^"]+)-json">(.*?)</script>',
+                        text, re.S).group(2)
+    assert "</script>" not in payload
+    figure = json.loads(payload)
+    assert figure["data"][0]["z"] == [[0.5, None], [None, -1.0]]
+    assert figure["layout"]["height"] == 300 and figure["data"][0]["name"] == "</script>"
+    assert '"displaylogo": false' in text and "sendDataToCloud" in text

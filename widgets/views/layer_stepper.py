@@ -12,25 +12,20 @@ from __future__ import annotations
 import html
 
 import ipywidgets as ipw
-import plotly.graph_objects as go
 
 from ..arguments import expect_int, expect_type
-from ..figures.layers import (
-    layer_grid_figure,
-    layer_grid_shapes,
-    layer_grid_static,
-    layer_grid_z,
-)
+from ..figures.layers import layer_grid_dict, layer_grid_shapes, layer_static_dict
 from ..figures.state import current_token
 from ..tracing.text import cut_trace
 from ..tracing.trace_data import Trace
 from .controls import StepControls
-from .static import StaticForm, open_at, static_form, step_note
+from .figure_sync import live_figure, move_shapes
+from .static import StaticForm, static_form, step_note
 
 SIDES = ("forward", "backward")
 MAX_TOKENS = 100
-"""The grid redraws num_layers * num_directions heatmaps per step: longer traces are cut (with
-a note) so a step stays fast (2 layers × 2 directions, hidden 128, T = 100: ≈ 25 ms)."""
+"""Longer traces are cut (with a note): the grid draws num_layers * num_directions heatmaps of
+T tokens once, and a page of 4 × 128 × 100 values is already large."""
 
 
 class LayerStepper(StaticForm, ipw.VBox):
@@ -48,7 +43,9 @@ class LayerStepper(StaticForm, ipw.VBox):
         expect_type("trace", trace, Trace, "a widgets.Trace (see widgets.trace)")
         self.trace, note = cut_trace(trace, max_tokens)
         output_token = expect_int("output_token", output_token, 0, len(self.trace) - 1)
-        self.figure = go.FigureWidget(layer_grid_figure(self.trace, 0, output_token))
+        self._plot = layer_grid_dict(self.trace, 0, output_token)
+        self.figure = live_figure(self._plot)
+        self._shapes = self._plot["layout"]["shapes"]
         self.output_picker = ipw.Dropdown(
             options=[(f"t = {t} · {token}", t) for t, token in enumerate(self.trace.tokens)],
             value=output_token, description="output at")
@@ -76,18 +73,17 @@ class LayerStepper(StaticForm, ipw.VBox):
     def static_html(self) -> str:
         """The static form (HTML, tokens escaped): `layer_grid_static` opened at the current
         step, the readout, the h_n table and `layer_summary`. Lesson 07."""
-        figure = open_at(layer_grid_static(self.trace, self.output_token), str(self.step))
+        figure = layer_static_dict(self.trace, self.output_token, self.step, self._plot)
         label = self.controls.tokens[self.step]
         return static_form("LayerStepper", step_note("LayerStepper", self.step, len(self.trace),
                                                      label), figure, layer_summary(self.trace),
                            self.readout.value + self.h_n_table.value + self.message.value)
 
     def _draw(self, step: int) -> None:
-        """One batch_update: every panel's z and the boxes; then the readout."""
+        """One batch_update of the shape coordinates that changed; then the readout."""
+        wanted = layer_grid_shapes(self.trace, step, self.output_token)
         with self.figure.batch_update():
-            for heatmap, z in zip(self.figure.data, layer_grid_z(self.trace, step), strict=True):
-                heatmap.z = z
-            self.figure.layout.shapes = layer_grid_shapes(self.trace, step, self.output_token)
+            self._shapes = move_shapes(self.figure, self._shapes, wanted)
         self.readout.value = layer_readout_html(self.trace, step, self.output_token)
 
 
