@@ -15,5 +15,7 @@ def test_benchmark_script_prints_its_table():
     assert lines[0].startswith("Machine: ") and "cores" in lines[0]
     assert "| what | how | result | target | met |" in lines
     assert any(line.startswith("| trace vs forward") and "x |" in line for line in lines)
-    for widget in ("StateStepper", "GateViewer", "LayerStepper"):
-        assert any(line.startswith(f"| {widget} step") and " ms |" in line for line in lines)
+    for widget in ("StateStepper", "GateViewer", "LayerStepper", "GradientFlow"):
+        assert any(line.startswith(f"| {widget} step") and " KiB |" in line for line in lines)
+        assert any(line.startswith(f"| {widget} display overhead") and " ms |" in line
+                   for line in lines)
