@@ -63,7 +63,7 @@ def test_lstm_diagram_shows_the_units_current_values(step, unit):
     assert [fill for fill, _ in blocks(svg)] == [colour(f, True), colour(i, True),
                                                 colour(g, False), colour(o, True)]
     token = TOKENS[step] if len(TOKENS[step]) <= 24 else TOKENS[step][:23] + "…"
-    assert f"unit {unit} · t = {step} · x_t = '{token}'" in labels
+    assert f"unit {unit} · t = {step + 1} · x_t = '{token}'" in labels
 
 
 @pytest.mark.parametrize("step", [0, 3])
@@ -100,11 +100,11 @@ def test_svg_is_self_contained_and_escapes_the_token(cls):
     assert root.tag == SVG + "svg"
     assert "<script" not in svg and "&lt;script&gt;" in svg
     cut = SCRIPT[:23] + "…"                           # tokens longer than 24 characters are cut
-    assert f"unit 0 · t = 2 · x_t = '{cut}'" in texts(svg)     # the reader sees the token
+    assert f"unit 0 · t = 3 · x_t = '{cut}'" in texts(svg)     # the reader sees the token
     for word in ("href", "@import", "url(", "<image", "<foreignObject", "font-face"):
         assert word not in svg
     title = root.find(SVG + "title").text
-    assert title.startswith(f"{cls.__name__} cell, unit 0 · t = 2")
+    assert title.startswith(f"{cls.__name__} cell, unit 0 · t = 3")
     assert "Olah" in svg
 
 

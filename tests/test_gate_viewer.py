@@ -79,7 +79,7 @@ def test_readout_lists_every_panel_value_of_the_unit():
                 ("h_t", tr.hidden)]
     for symbol, values in expected:
         assert f"{symbol} = {shown(values[where])}" in viewer.readout.value
-    assert "t = 3 · &#x27;tom&#x27; · unit 3" in viewer.readout.value
+    assert "t = 4 · &#x27;tom&#x27; · unit 3" in viewer.readout.value
 
 
 def test_unit_picker_redraws_diagram_equations_and_row_outline():
@@ -89,7 +89,7 @@ def test_unit_picker_redraws_diagram_equations_and_row_outline():
     viewer.unit_picker.value = 3
     assert viewer.unit == 3 and viewer.step == 2
     assert viewer.diagram.value == cell_svg(unit_step(tr, 2, unit=3))
-    assert "unit 3 · t = 2" in viewer.equations.value
+    assert "unit 3 · t = 3" in viewer.equations.value
     assert [shape.y0 for shape in viewer.figure.layout.shapes[2:]] == [2.5] * 4
     assert viewer.unit_picker.max == 3
 

@@ -106,8 +106,8 @@ def test_stepping_updates_every_panel_in_one_message():
 def test_readout_says_when_each_half_of_output_t_is_computed():
     tr = make_trace()
     stepper = LayerStepper(tr, output_token=1)
-    half = "output[1, 3:6] = backward h of layer 1 at t = 1 (read at step 4"
-    assert "output[1, 0:3] = forward h of layer 1 at t = 1 (read at step 2: <b>not yet" \
+    half = "output[1, 3:6] = backward h of layer 1 at t = 2 (read at step 4"
+    assert "output[1, 0:3] = forward h of layer 1 at t = 2 (read at step 2: <b>not yet" \
         in stepper.readout.value
     stepper.controls.value = 1
     assert "(read at step 2: <b>computed" in stepper.readout.value

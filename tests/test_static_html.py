@@ -97,7 +97,7 @@ def test_token_viewers_show_the_typed_sentence_escaped_at_the_current_step(cls, 
     html = bundle_html(viewer)
     assert_escaped(html)
     assert_opens_at(html, 4, len(SENTENCE.split()))
-    assert "token t = 4 &#x27;src=x (unk)&#x27;, unit 2" in html
+    assert "token t = 5 &#x27;src=x (unk)&#x27;, unit 2" in html
     assert viewer.readout.value in html                      # the current values, as shown live
 
 
@@ -108,7 +108,7 @@ def test_state_stepper_backward_direction_opens_at_its_step():
     stepper.controls.value = 1                               # backward: reads token 3
     html = bundle_html(stepper)
     assert_opens_at(html, 1, 5)
-    assert "token t = 3 &#x27;&lt;img&#x27;" in html
+    assert "token t = 4 &#x27;&lt;img&#x27;" in html
 
 
 def test_layer_stepper_form_follows_the_step_and_the_output_token():
@@ -157,7 +157,7 @@ def test_step_controls_and_progress_table_forms(tmp_path):
     controls = StepControls(["the", EVIL, "good"], value=1)
     html = bundle_html(controls)
     assert_escaped(html)
-    assert "step 2 / 3" in html and "<b>[&lt;img" in html
+    assert "t = 2 / 3" in html and "<b>[&lt;img" in html
     record_answer(EVIL, "pre", "q1", "a", True, total=2, path=tmp_path / "progress.json")
     html = bundle_html(progress_widget(tmp_path / "progress.json"))
     assert_escaped(html)
@@ -214,7 +214,7 @@ def test_registered_formatter_covers_plain_widgets_and_leaves_the_packages_alone
     assert "drag me: 3" in shown["slider"]["text/html"]
     assert "<i>as the lesson wrote it</i>" in shown["html"]["text/html"]
     assert 'class="rnn-quiz-static"' in shown["quiz"]["text/html"]          # its own, kept
-    assert "step 2 / 2" in shown["controls"]["text/html"]
+    assert "t = 2 / 2" in shown["controls"]["text/html"]
     assert DisplayFormatter().format(figure)[0].keys() == {WIDGET_VIEW, "text/plain"}
 
 

@@ -152,7 +152,7 @@ def test_summary_reports_the_largest_one_step_change():
     seen = np.vstack([tr.h0[1, 0][None], tr.hidden[1, 0]])
     jumps = np.abs(np.diff(seen, axis=0))
     t, unit = np.unravel_index(np.argmax(jumps), jumps.shape)
-    assert f"unit {unit} at '{TOKENS[t]}' (t = {t})" in text
+    assert f"unit {unit} at '{TOKENS[t]}' (t = {t + 1})" in text
     assert f"{seen[t + 1, unit]:+.3f}" in text and "LSTM" in text
 
 

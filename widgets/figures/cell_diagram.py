@@ -191,7 +191,7 @@ def _block(x, function: str, value: float, sigmoid: bool, width: int = 52) -> st
 
 def _svg(kind: str, v: UnitStep, parts: list[str], summary: list[tuple[str, float]]) -> str:
     token = v.token if len(v.token) <= 24 else v.token[:23] + "…"
-    caption = f"unit {v.unit} · t = {v.t} · x_t = '{token}'"
+    caption = f"unit {v.unit} · t = {v.t + 1} · x_t = '{token}'"
     values = ", ".join(f"{name} = {number(value)}" for name, value in summary)
     title = f"{kind} cell, {caption}: {values}"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '

@@ -222,7 +222,7 @@ def sentence_html(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
     for cell in token_cells(trace, unit, layer, direction, step):
         value = "…" if cell.value is None else f"{cell.value:+.2f}"
         border = "2px solid black" if cell.current else "2px solid transparent"
-        title = html.escape(f"t = {cell.t} · '{cell.token}' · h = {value}")
+        title = html.escape(f"t = {cell.t + 1} · '{cell.token}' · h = {value}")
         spans.append(
             f'<span title="{title}" style="background:{cell.colour};color:{cell.text_colour};'
             f'border:{border};padding:1px 3px;margin:1px;display:inline-block">'
@@ -288,7 +288,7 @@ def state_summary(trace: Trace, layer: int = -1, direction: int = 0) -> str:
     k, unit = np.unravel_index(int(np.argmax(jumps)), jumps.shape)
     t, final = int(order[k]), seen[-1]
     return (f"{view_title(trace, layer, direction)}, {len(trace)} tokens.\n"
-            f"Largest one-step change: unit {unit} at '{trace.tokens[t]}' (t = {t}): "
+            f"Largest one-step change: unit {unit} at '{trace.tokens[t]}' (t = {t + 1}): "
             f"{seen[k, unit]:+.3f} -> {seen[k + 1, unit]:+.3f}.\n"
             f"Final state: min {final.min():+.3f}, max {final.max():+.3f}; "
             f"{int((final > 0.5).sum())} units above +0.5, {int((final < -0.5).sum())} below -0.5.")

@@ -80,7 +80,7 @@ class GateViewer(TokenViewer):
         self.direction_picker.observe(self._on_direction, names="value")
         pickers = [self.unit_picker] + [self.layer_picker] * (trace.num_layers > 1) + \
             [self.direction_picker] * (trace.num_directions > 1)
-        self.controls = StepControls(self._labels())
+        self.controls = StepControls(self._labels(), backward=self.direction == 1)
         self.controls.on_step(self.show)
         children = [self.title, self.controls, ipw.HBox(pickers), self.readout, self.diagram,
                     self.equations, self.figure, self.message]
@@ -104,7 +104,7 @@ class GateViewer(TokenViewer):
         shown = [f"{p.symbol} = {number(_panel_value(p.key, values))}"
                  for p in PANELS[self.trace.kind]]
         self.readout.value = ("<div style='font-family:monospace'>" + html.escape(
-            f"t = {values.t} · '{values.token}' · unit {values.unit}: " + " · ".join(shown))
+            f"t = {values.t + 1} · '{values.token}' · unit {values.unit}: " + " · ".join(shown))
             + "</div>")
 
     def static_html(self) -> str:
@@ -144,7 +144,7 @@ class GateViewer(TokenViewer):
     def _on_direction(self, change) -> None:
         t = self.current_token
         self.direction = change["new"]
-        self.controls.set_tokens(self._labels())
+        self.controls.set_tokens(self._labels(), backward=self.direction == 1)
         self.controls.value = current_token(t, len(self.trace), self.direction)
         self._rebuild()
 

@@ -47,9 +47,9 @@ class LayerStepper(StaticForm, ipw.VBox):
         self.figure = live_figure(self._plot)
         self._shapes = self._plot["layout"]["shapes"]
         self.output_picker = ipw.Dropdown(
-            options=[(f"t = {t} · {token}", t) for t, token in enumerate(self.trace.tokens)],
+            options=[(f"t = {t + 1} · {token}", t) for t, token in enumerate(self.trace.tokens)],
             value=output_token, description="output at")
-        self.controls = StepControls(step_labels(self.trace), quote=False)
+        self.controls = StepControls(step_labels(self.trace), quote=False, index="step")
         self.readout = ipw.HTML()
         self.h_n_table = ipw.HTML(h_n_order_html(self.trace))
         self.message = ipw.HTML(f"<i>{html.escape(note)}</i>" if note else "")
@@ -106,7 +106,7 @@ def layer_readout_html(trace: Trace, step: int, output_token: int) -> str:
     lines = []
     for d in range(trace.num_directions):
         now = current_token(step, length, d)
-        lines.append(f"every layer's {SIDES[d]} direction reads t = {now} "
+        lines.append(f"every layer's {SIDES[d]} direction reads t = {now + 1} "
                      f"'{html.escape(trace.tokens[now])}'")
     if trace.num_layers > 1:
         what = "[h→ ; h←]" if trace.num_directions == 2 else "h_t"
@@ -117,7 +117,7 @@ def layer_readout_html(trace: Trace, step: int, output_token: int) -> str:
         ready_at = current_token(t, length, d) + 1
         status = "computed" if step + 1 >= ready_at else "not yet"
         cols = f"{d * size}:{(d + 1) * size}"
-        parts.append(f"output[{t}, {cols}] = {SIDES[d]} h of layer {top} at t = {t} "
+        parts.append(f"output[{t}, {cols}] = {SIDES[d]} h of layer {top} at t = {t + 1} "
                      f"(read at step {ready_at}: <b>{status}</b>)")
     token = html.escape(trace.tokens[t])
     lines.append(f"output[{t}] ('{token}'), the dashed boxes, concatenates:<br>&nbsp;&nbsp;"
@@ -134,7 +134,7 @@ def h_n_order_html(trace: Trace) -> str:
         for d in range(directions):
             end = length - 1 if d == 0 else 0
             rows.append(f"<tr><td>h_n[{layer * directions + d}]</td><td>layer {layer}</td>"
-                        f"<td>{SIDES[d]}</td><td>after t = {end} "
+                        f"<td>{SIDES[d]}</td><td>after t = {end + 1} "
                         f"'{html.escape(trace.tokens[end])}'</td></tr>")
     pitfall = ("" if directions == 1 else
                "<br>Pitfall: output[-1] is not h_n[-1]. output[-1, H:] is the backward state "

@@ -61,7 +61,7 @@ class StateStepper(TokenViewer):
                                               description="unit", layout={"width": "160px"})
         self.sentence = ipw.Box(layout={"flex_flow": "row wrap"})
         self.readout = ipw.HTML()
-        self.controls = StepControls(self._labels())
+        self.controls = StepControls(self._labels(), backward=self.direction == 1)
         self.controls.on_step(self._draw)
         self.unit_picker.observe(lambda _: self._redraw_unit(), names="value")
         children = [self.figure, self.unit_picker, self.sentence, self.controls,
@@ -123,7 +123,7 @@ class StateStepper(TokenViewer):
                 continue
             value = "" if cell.value is None else f" {cell.value:+.2f}"
             button.description = f"{cell.token}{value}"
-            button.tooltip = f"t = {cell.t} · unit {self.unit}" + (
+            button.tooltip = f"t = {cell.t + 1} · unit {self.unit}" + (
                 f" · h = {cell.value:+.4f}" if cell.value is not None else " · not read yet")
             button.style.button_color = cell.colour
             button.style.text_color = cell.text_colour
@@ -134,7 +134,7 @@ class StateStepper(TokenViewer):
     def _readout_html(self) -> str:
         t = self.current_token
         h_t = self.trace.hidden[self.layer, self.direction, t]
-        lines = [f"t = {t} · '{html.escape(self.trace.tokens[t])}' · unit {self.unit}: "
+        lines = [f"t = {t + 1} · '{html.escape(self.trace.tokens[t])}' · unit {self.unit}: "
                  f"<b>h = {h_t[self.unit]:+.4f}</b>"]
         if self.trace.cell is not None:
             lines[0] += f", c = {self.trace.cell[self.layer, self.direction, t, self.unit]:+.4f}"

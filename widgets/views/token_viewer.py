@@ -61,7 +61,7 @@ class TokenViewer(StaticForm, ipw.VBox):
         """The static form's note: the step, token and unit this copy shows (plain text)."""
         t = self.current_token
         return step_note(type(self).__name__, self.step, len(self.trace),
-                         f"token t = {t} '{self.trace.tokens[t]}', unit {self.unit}")
+                         f"token t = {t + 1} '{self.trace.tokens[t]}', unit {self.unit}")
 
     def jump_to_token(self, t: int) -> None:
         """Step to the step at which this direction reads token ``t``."""
@@ -79,7 +79,7 @@ class TokenViewer(StaticForm, ipw.VBox):
             return
         self.trace, self._traced_text = trace, text
         self._set_message(note)
-        self.controls.set_tokens(self._labels())
+        self.controls.set_tokens(self._labels(), backward=self.direction == 1)
         self._rebuild()
 
     def _text_box_row(self, text_to_trace: TextToTrace | None) -> ipw.HBox | None:
