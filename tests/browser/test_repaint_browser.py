@@ -29,10 +29,10 @@ widgets.StateStepper(widgets.trace(torch.nn.RNN(16, 32), torch.randn(40, 16), to
     "GateViewer (LSTM hidden 16, T = 20)": (".rnn-gate-viewer", "Next ▶", """
 widgets.GateViewer(widgets.trace(torch.nn.LSTM(16, 16), torch.randn(20, 16), tokens=words(20)))
 """),
-    "LayerStepper (GRU 2 layers, bidirectional, hidden 16, T = 12)": (
+    "LayerStepper (GRU 2 layers, bidirectional, hidden 16, T = 20)": (
         ".rnn-layer-stepper", "Next ▶", """
 gru = torch.nn.GRU(8, 16, num_layers=2, bidirectional=True)
-widgets.LayerStepper(widgets.trace(gru, torch.randn(12, 8), tokens=words(12)))
+widgets.LayerStepper(widgets.trace(gru, torch.randn(20, 8), tokens=words(20)))
 """),
     "DecayDemo (hidden 32, T = 50; recomputes both curves)": (".rnn-decay-demo", None, """
 widgets.GradientFlow.demo()
@@ -77,7 +77,7 @@ def test_every_click_repaints_and_the_times_are_recorded(lab, case):
         clicks, paints = lab.page.evaluate("() => [window.__t.clicks, window.__t.paints]")
         delays.append(max(p for p in paints if p >= clicks[-1]) - clicks[-1])
     if name is not None:
-        expect(widget.locator(".rnn-step-controls")).to_contain_text(f"t = {CLICKS + 1} / ")
+        expect(widget.locator(".rnn-step-controls")).to_contain_text(f"{CLICKS + 1} / ")
     assert len(delays) == CLICKS and all(delay >= 0 for delay in delays)
     folder = ROOT / "test-artifacts"
     folder.mkdir(exist_ok=True)

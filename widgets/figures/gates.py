@@ -111,9 +111,10 @@ def gate_heatmaps_dict(trace: Trace, step: int, layer: int = -1, direction: int 
     panels = panel_states(trace, layer, direction)
     rows, length = trace.hidden_size, len(trace)
     panel_px = panel_px or int(np.clip(14 * rows, 60, 160))
-    height = 100 + len(panels) * (panel_px + 30)
+    gap = 22 if panel_px < 50 else 30
+    height = 90 + len(panels) * (panel_px + gap)
     grid = make_subplots(rows=len(panels), cols=1, shared_xaxes=True,
-                         vertical_spacing=30 / (height - 100),
+                         vertical_spacing=gap / (height - 90),
                          subplot_titles=[f"{p.symbol[0]}<sub>t</sub> · {p.label}"
                                          for p, _ in panels])
     layout = grid.layout.to_plotly_json()
@@ -131,7 +132,7 @@ def gate_heatmaps_dict(trace: Trace, step: int, layer: int = -1, direction: int 
     layout[f"xaxis{len(panels) if len(panels) > 1 else ''}"].update(
         title={"text": "token"}, **token_ticks(trace.tokens))
     layout.update(title={"text": view_title(trace, layer, direction), "font": {"size": 14}},
-                  shapes=shapes, height=height, margin={"l": 60, "r": 20, "t": 60, "b": 50},
+                  shapes=shapes, height=height, margin={"l": 60, "r": 20, "t": 50, "b": 40},
                   plot_bgcolor="#f4f4f4", **_colour_axes())
     return {"data": data, "layout": layout}
 

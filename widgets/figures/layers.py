@@ -65,10 +65,10 @@ def layer_grid_dict(trace: Trace, step: int, output_token: int = 0) -> dict:
     titles = [f"layer {layer} · {DIRECTION_NAMES[d] if num_directions == 2 else 'forward →'}"
               f" · h_n[{layer * num_directions + d}]"
               for layer in reversed(range(num_layers)) for d in range(num_directions)]
-    panel = int(np.clip(40 + 8 * trace.hidden_size, 120, 260))
-    height = 110 + num_layers * (panel + 60)
+    panel = int(np.clip(30 + 6 * trace.hidden_size, 90, 180))   # compact: one screen
+    height = 100 + num_layers * (panel + 45)
     grid = make_subplots(rows=num_layers, cols=num_directions, subplot_titles=titles,
-                         shared_xaxes=True, vertical_spacing=60 / height,
+                         shared_xaxes=True, vertical_spacing=45 / height,
                          horizontal_spacing=0.06)
     layout = grid.layout.to_plotly_json()
     hover = [hover_labels(trace.tokens)] * trace.hidden_size

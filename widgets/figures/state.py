@@ -124,7 +124,7 @@ def state_heatmap_dict(trace: Trace, step: int, layer: int = -1, direction: int 
         "title": {"text": view_title(trace, layer, direction), "font": {"size": 14}},
         "xaxis": {**token_ticks(trace.tokens), "title": {"text": "token"}},
         "yaxis": {"title": {"text": "unit"}, "autorange": "reversed"},
-        "height": int(np.clip(120 + 12 * rows, 280, 460)),
+        "height": int(np.clip(120 + 10 * rows, 260, 380)),
         "margin": {"l": 60, "r": 20, "t": 40, "b": 60}, "plot_bgcolor": "#f4f4f4"}
     return {"data": [heatmap], "layout": layout}
 

@@ -16,11 +16,13 @@ from collections.abc import Callable, Sequence
 import ipywidgets as ipw
 
 from ..arguments import expect_choice, expect_int, expect_type, type_name
+from .keys import KeyBridge
 from .static import StaticForm, static_form
 
 HELP_TEXT = (
-    "<b>Prev</b> / <b>Next</b> step one token, &#9654; plays through them. "
-    "Keyboard: click the slider's handle, then &larr; / &rarr; step one token."
+    "<b>Prev</b> / <b>Next</b> step one token, &#9654; plays through them, &#9632; pauses. "
+    "Keyboard: click the slider's handle (or anywhere in the widget), then &larr; / &rarr; "
+    "step one token."
 )
 MAX_LABEL = 24
 """Labels longer than this many characters are cut with '…' in the readout."""
@@ -61,10 +63,12 @@ class StepControls(StaticForm, ipw.VBox):
         self.play = ipw.Play(value=value, min=0, max=last, interval=interval_ms,
                              show_repeat=False, description="play")
         self.link = ipw.jslink((self.play, "value"), (self.slider, "value"))
-        self.prev_button = ipw.Button(description="◀ Prev", tooltip="previous token",
+        self.prev_button = ipw.Button(description="◀ Prev", tooltip="previous token (←)",
                                       layout=ipw.Layout(width="80px"))
-        self.next_button = ipw.Button(description="Next ▶", tooltip="next token",
+        self.next_button = ipw.Button(description="Next ▶", tooltip="next token (→)",
                                       layout=ipw.Layout(width="80px"))
+        self.prev_button.add_class("rnn-prev")
+        self.next_button.add_class("rnn-next")
         self.readout = ipw.HTML()
         self.help = ipw.HTML(f"<small>{HELP_TEXT}</small>")
         self.prev_button.on_click(lambda _: self._move(-1))
@@ -73,8 +77,9 @@ class StepControls(StaticForm, ipw.VBox):
         self._refresh()
         bar = ipw.HBox([self.prev_button, self.play, self.next_button, self.slider,
                         self.readout], layout=ipw.Layout(align_items="center"))
-        super().__init__([bar, self.help])
+        super().__init__([bar, self.help, KeyBridge()])
         self.add_class("rnn-step-controls")
+        self.add_class("rnn-keys")
 
     @property
     def value(self) -> int:

@@ -36,6 +36,9 @@ from .static import static_form
 from .token_viewer import TokenViewer
 
 TextToTrace = Callable[[str], "tuple[Trace, str]"]
+PANEL_PX = 34
+"""Height of each gate's heatmap: compact, so the step bar, the cell diagram, the heatmaps and
+the equations fit one 1280 x 800 screen (hover and the readout give the exact values)."""
 
 
 class GateViewer(TokenViewer):
@@ -61,9 +64,14 @@ class GateViewer(TokenViewer):
         check_gated(trace)
         self.layer, self.direction, unit, _ = check_view(trace, layer, direction, unit)
         self.trace, note = cut_trace(trace, max_tokens)
-        self.title, self.readout, self.message = ipw.HTML(), ipw.HTML(), ipw.HTML()
-        self.diagram, self.equations = ipw.HTML(), ipw.HTML()
-        self._plot = gate_heatmaps_dict(self.trace, 0, self.layer, self.direction, unit)
+        self.title, self.message = ipw.HTML(), ipw.HTML()
+        self.readout = ipw.HTML(layout={"height": "2.6em", "overflow": "hidden"})
+        self.readout.add_class("rnn-readout")
+        self.diagram = ipw.HTML(layout={"width": "470px"})
+        self.diagram.add_class("rnn-gate-diagram")         # scaled to its width (keys.py CSS)
+        self.equations = ipw.HTML(layout={"height": "150px", "overflow": "auto"})
+        self._plot = gate_heatmaps_dict(self.trace, 0, self.layer, self.direction, unit,
+                                        panel_px=PANEL_PX)
         self.figure = live_figure(self._plot)
         self._shapes = self._plot["layout"]["shapes"]
         for heatmap in self.figure.data:
@@ -82,13 +90,17 @@ class GateViewer(TokenViewer):
             [self.direction_picker] * (trace.num_directions > 1)
         self.controls = StepControls(self._labels(), backward=self.direction == 1)
         self.controls.on_step(self.show)
-        children = [self.title, self.controls, ipw.HBox(pickers), self.readout, self.diagram,
-                    self.equations, self.figure, self.message]
+        self.figure.layout.width = 760
+        children = [self.title, self.controls, ipw.HBox(pickers),
+                    ipw.HBox([ipw.VBox([self.readout, self.diagram],
+                                       layout={"width": "480px"}), self.figure]),
+                    self.equations, self.message]
         text_row = self._text_box_row(text_to_trace)
         if text_row is not None:
             children.insert(-1, text_row)
         super().__init__(children)
         self.add_class("rnn-gate-viewer")
+        self.add_class("rnn-keys")
         self._set_message(note)
         self._rebuild()
 
@@ -127,7 +139,7 @@ class GateViewer(TokenViewer):
         """New trace, layer or direction: replace every heatmap's data and the layout, then
         draw the step."""
         self._plot = gate_heatmaps_dict(self.trace, self.step, self.layer, self.direction,
-                                        self.unit)
+                                        self.unit, panel_px=PANEL_PX)
         with self.figure.batch_update():
             for heatmap, new in zip(self.figure.data, self._plot["data"], strict=True):
                 heatmap.update(new)

@@ -50,14 +50,16 @@ class LayerStepper(StaticForm, ipw.VBox):
             options=[(f"t = {t + 1} · {token}", t) for t, token in enumerate(self.trace.tokens)],
             value=output_token, description="output at")
         self.controls = StepControls(step_labels(self.trace), quote=False, index="step")
-        self.readout = ipw.HTML()
+        self.readout = ipw.HTML(layout={"height": "7.5em", "overflow": "auto"})
+        self.readout.add_class("rnn-readout")
         self.h_n_table = ipw.HTML(h_n_order_html(self.trace))
         self.message = ipw.HTML(f"<i>{html.escape(note)}</i>" if note else "")
         self.controls.on_step(self._draw)
         self.output_picker.observe(lambda _: self._draw(self.controls.value), names="value")
-        super().__init__([self.figure, self.controls, self.output_picker, self.readout,
+        super().__init__([self.controls, self.output_picker, self.figure, self.readout,
                           self.h_n_table, self.message])
         self.add_class("rnn-layer-stepper")
+        self.add_class("rnn-keys")
         self._draw(0)
 
     @property

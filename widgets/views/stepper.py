@@ -59,18 +59,21 @@ class StateStepper(TokenViewer):
         self.figure.data[0].on_click(self._on_heatmap_click)
         self.unit_picker = ipw.BoundedIntText(value=unit, min=0, max=trace.hidden_size - 1,
                                               description="unit", layout={"width": "160px"})
-        self.sentence = ipw.Box(layout={"flex_flow": "row wrap"})
-        self.readout = ipw.HTML()
+        self.sentence = ipw.Box(layout={"flex_flow": "row wrap", "max_height": "78px",
+                                        "overflow": "auto"})   # long inputs scroll
+        self.readout = ipw.HTML(layout={"height": "3.2em", "overflow": "hidden"})
+        self.readout.add_class("rnn-readout")
         self.controls = StepControls(self._labels(), backward=self.direction == 1)
         self.controls.on_step(self._draw)
         self.unit_picker.observe(lambda _: self._redraw_unit(), names="value")
-        children = [self.figure, self.unit_picker, self.sentence, self.controls,
-                    self.readout, self.message]
+        children = [self.controls, self.figure, self.readout, self.unit_picker, self.sentence,
+                    self.message]
         text_row = self._text_box_row(text_to_trace)
         if text_row is not None:
             children.insert(-1, text_row)
         super().__init__(children)
         self.add_class("rnn-state-stepper")
+        self.add_class("rnn-keys")
         self._set_message(note)
         self._rebuild()
 
@@ -122,12 +125,14 @@ class StateStepper(TokenViewer):
             if self._painted[cell.t] == cell:
                 continue
             value = "" if cell.value is None else f" {cell.value:+.2f}"
-            button.description = f"{cell.token}{value}"
-            button.tooltip = f"t = {cell.t + 1} · unit {self.unit}" + (
-                f" · h = {cell.value:+.4f}" if cell.value is not None else " · not read yet")
-            button.style.button_color = cell.colour
-            button.style.text_color = cell.text_colour
-            button.style.font_weight = "bold" if cell.current else "normal"
+            with button.hold_sync():                  # one message per widget, not per trait
+                button.description = f"{cell.token}{value}"
+                button.tooltip = f"t = {cell.t + 1} · unit {self.unit}" + (
+                    f" · h = {cell.value:+.4f}" if cell.value is not None else " · not read yet")
+            with button.style.hold_sync():
+                button.style.button_color = cell.colour
+                button.style.text_color = cell.text_colour
+                button.style.font_weight = "bold" if cell.current else "normal"
             button.layout.border = "3px solid black" if cell.current else "3px solid transparent"
             self._painted[cell.t] = cell
 

@@ -92,7 +92,8 @@ class TokenViewer(StaticForm, ipw.VBox):
             return None
         self.text_box = ipw.Text(placeholder="type a sentence, then press Enter",
                                  continuous_update=False, layout={"width": "480px"})
-        self.run_button = ipw.Button(description="Trace it")
+        self.run_button = ipw.Button(description="Trace it",
+                                     tooltip="trace this sentence through the model (Enter)")
         self.text_box.observe(lambda change: self.submit(change["new"]), names="value")
         self.run_button.on_click(lambda _: self.submit(self.text_box.value))
         return ipw.HBox([self.text_box, self.run_button])
