@@ -1,7 +1,8 @@
 """Keys inside a stepping widget, in JupyterLab and in Notebook 7 (the same server serves
 both): ← / → on the slider's handle step the widget (and do not move the active cell); with
 the focus elsewhere in the widget ← / → press Prev / Next; keys pressed inside the widget
-never reach the notebook's shortcuts (B would insert a cell, A above, DD delete one)."""
+never reach the notebook's shortcuts (B would insert a cell, A above, DD delete one). In a
+quiz the arrow keys move between a question's options and Enter in a typed answer checks it."""
 
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ ACTIVE = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
     .findIndex(cell => cell.classList.contains('jp-mod-active'))"""
 
 
-def open_in(lab, front_end: str, name: str) -> None:
-    """Open a notebook of SOURCE and a Markdown-free second cell in ``front_end``, run all."""
-    path = lab.write_notebook(name, [SOURCE, "1 + 1"])
+def open_in(lab, front_end: str, name: str, source: str = SOURCE) -> None:
+    """Open a notebook of ``source`` and a second cell in ``front_end``; run all."""
+    path = lab.write_notebook(name, [source, "1 + 1"])
     if front_end == "lab":
         lab.open_notebook(path)
         lab.run_all()
@@ -99,3 +100,40 @@ def test_keys_inside_the_widget_never_reach_the_notebooks_shortcuts(lab, front_e
     lab.page.wait_for_timeout(500)
     assert lab.page.evaluate(CELLS) == cells
     assert lab.page.locator(".jp-MarkdownCell").count() == 0
+
+
+QUIZ = """
+from widgets.quizzes.widget import quiz
+quiz("02_rnn_cell_anatomy", "post", progress_path={path!r})
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("front_end", ["lab", "notebook7"])
+def test_quiz_arrows_change_the_option_and_enter_checks_a_typed_answer(lab, front_end,
+                                                                       tmp_path):
+    from widgets.quizzes.bank import load_bank, questions_for
+
+    questions = questions_for(load_bank("02_rnn_cell_anatomy"), "post")
+    choice = next(q for q in questions if q["type"] == "multiple_choice")
+    numeric = next(q for q in questions if q["type"] == "numeric")
+    source = QUIZ.format(path=str(tmp_path / "progress.json"))
+    open_in(lab, front_end, f"keys-quiz-{front_end}.ipynb", source)
+    page = lab.page
+    quiz = page.locator(".rnn-quiz")
+    expect(quiz).to_have_attribute("data-lm-suppress-shortcuts", "true", timeout=60_000)
+    cells = page.evaluate(CELLS)
+    block = quiz.locator(".rnn-quiz-question").filter(has_text=choice["question"])
+    radios = block.locator("input[type=radio]")
+    radios.nth(0).click()
+    page.keyboard.press("ArrowDown")
+    expect(radios.nth(1)).to_be_checked()
+    expect(radios.nth(0)).not_to_be_checked()
+    answer = next(a for a in numeric["answers"] if a.get("correct"))
+    value = answer["value"] if "value" in answer else answer["range"][0]
+    box = quiz.locator(".rnn-quiz-question").filter(has_text=numeric["question"])
+    box.locator("input[type=text]").click()
+    page.keyboard.type(str(value))
+    page.keyboard.press("Enter")
+    expect(box.locator(".rnn-quiz-feedback")).to_contain_text("Correct", timeout=30_000)
+    assert page.evaluate(CELLS) == cells
