@@ -15,6 +15,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..arguments import expect_choice, expect_int, expect_type
+from ..views.keys import KeyBridge
 from . import store
 from .bank import QUIZZES, load_bank, questions_for, validate_bank
 from .grading import Grade, grade
@@ -67,6 +68,7 @@ class QuestionView(w.VBox):
             self.control = w.Text(placeholder="your answer", continuous_update=False)
         self.check_button = w.Button(description="Check", button_style="primary",
                                      tooltip=f"Check your answer to question {number}")
+        self.check_button.add_class("rnn-quiz-check")           # Enter presses it (keys.py)
         self.feedback = w.HTML("")
         self.explanation = w.HTML("")
         super().__init__([w.HTML(prompt), self.control, self.check_button, self.feedback,
@@ -134,8 +136,9 @@ class Quiz(w.VBox):
         self.retry_button = w.Button(description="Retry", tooltip="Clear all answers and try again")
         self.retry_button.on_click(lambda _b: self.retry())
         super().__init__([w.HTML(f"{STYLE}<h4>{escape(self.title)}</h4>"), *self.views,
-                          self.score_line, self.retry_button, self.status])
+                          self.score_line, self.retry_button, self.status, KeyBridge()])
         self.add_class("rnn-quiz")
+        self.add_class("rnn-keys")       # keys stay in the quiz: arrows, Enter (views/keys.py)
         self._update_score()
 
     def check(self, index: int) -> Grade:
