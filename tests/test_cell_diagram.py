@@ -9,7 +9,13 @@ import pytest
 import torch
 from torch import nn
 
-from widgets.figures.cell_diagram import cell_svg, colour, gru_cell_svg, lstm_cell_svg
+from widgets.figures.cell_diagram import (
+    cell_svg,
+    colour,
+    colour_key,
+    gru_cell_svg,
+    lstm_cell_svg,
+)
 from widgets.figures.equations import unit_step
 from widgets.tracing.record import trace
 
@@ -126,3 +132,12 @@ def test_wrong_values_are_refused():
         gru_cell_svg(unit_step(make_trace(nn.LSTM), 0))
     with pytest.raises(TypeError, match="`values` must be a UnitStep"):
         cell_svg(make_trace(nn.LSTM))
+
+
+def test_the_diagram_keys_its_colours():
+    key = colour_key()
+    assert "gates σ" in key and "tanh, c, h" in key
+    assert f'fill="{colour(0.0, True)}"' in key and f'fill="{colour(1.0, True)}"' in key
+    assert f'fill="{colour(-1.0, False)}"' in key and f'fill="{colour(1.0, False)}"' in key
+    assert "0 … 1" in key and "−1 … 1" in key
+    assert key in cell_svg(unit_step(make_trace(nn.GRU), 1))

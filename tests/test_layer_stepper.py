@@ -197,3 +197,17 @@ def test_summary_names_outputs_and_h_n_rows():
     assert "0 = layer 0 forward, 1 = layer 0 backward, 2 = layer 1 forward" in text
     assert "h_n[-1] equals output[0, H:]" in text
     assert "h_n[-1]" not in layer_summary(make_trace(directions=1))
+
+
+def test_the_unit_picker_outlines_the_unit_in_every_panel_and_reads_its_values():
+    tr = make_trace()
+    stepper = LayerStepper(tr, unit=0)
+    stepper.controls.value = 2
+    stepper.unit_picker.value = 2
+    rows = [s for s in stepper.figure.layout.shapes if s.line.dash == "dot"]
+    assert len(rows) == tr.num_layers * tr.num_directions
+    assert all((s.y0, s.y1) == (1.5, 2.5) for s in rows)
+    backward_now = len(tr) - 1 - 2
+    assert f"layer 0 backward {tr.hidden[0, 1, backward_now, 2]:+.3f}" in stepper.readout.value
+    assert f"layer 1 forward {tr.hidden[1, 0, 2, 2]:+.3f}" in stepper.readout.value
+    assert stepper.unit_picker.max == tr.hidden_size - 1

@@ -22,6 +22,7 @@ from .state import (
     static_frames_dict,
     step_box,
     token_ticks,
+    unit_box,
 )
 
 
@@ -32,11 +33,12 @@ def panel_axes(trace: Trace, layer: int, direction: int) -> str:
     return "" if index == 1 else str(index)
 
 
-def layer_grid_shapes(trace: Trace, step: int, output_token: int) -> list[dict]:
+def layer_grid_shapes(trace: Trace, step: int, output_token: int, unit: int = 0) -> list[dict]:
     """Per direction (a column of panels) a cover over the tokens it has not read at ``step``
     and a box on the token it reads, over every layer; in the top layer a dashed box on
     ``output_token``: ``output[t]`` concatenates those states (forward, then backward).
-    Always the same shapes in the same order, so a step changes a few numbers. Lesson 07."""
+    Last, in every panel a dotted outline on ``unit``'s row. Always the same shapes in the same
+    order, so a step changes a few numbers. Lesson 07."""
     length, rows, top = len(trace), trace.hidden_size, trace.num_layers - 1
     columns = [(d, panel_axes(trace, top, d)) for d in range(trace.num_directions)]
     shapes = [full_height(cover_shape(read_mask(step, length, d), rows, axes))
@@ -45,21 +47,26 @@ def layer_grid_shapes(trace: Trace, step: int, output_token: int) -> list[dict]:
                for d, axes in columns]
     shapes += [{**step_box(output_token, rows, axes),
                 "line": {"color": "#444", "width": 2, "dash": "dash"}} for _, axes in columns]
+    for layer in range(trace.num_layers):
+        for direction in range(trace.num_directions):
+            axes = panel_axes(trace, layer, direction)
+            shapes.append({**unit_box(unit, length), "xref": "x" + axes, "yref": "y" + axes})
     return shapes
 
 
-def layer_grid_figure(trace: Trace, step: int, output_token: int = 0) -> go.Figure:
+def layer_grid_figure(trace: Trace, step: int, output_token: int = 0,
+                      unit: int = 0) -> go.Figure:
     """A grid of layers × directions (top layer first row; forward left, backward right), each
     a units × tokens heatmap of h_t with every value drawn and the tokens not read at ``step``
     covered (forward fills left to right, backward right to left), each panel titled with its
     row in torch's ``h_n`` (l * D + d). Lesson 07_bidirectional_and_multilayer."""
-    return go.Figure(layer_grid_dict(trace, step, output_token))
+    return go.Figure(layer_grid_dict(trace, step, output_token, unit))
 
 
-def layer_grid_dict(trace: Trace, step: int, output_token: int = 0) -> dict:
+def layer_grid_dict(trace: Trace, step: int, output_token: int = 0, unit: int = 0) -> dict:
     """`layer_grid_figure` as plain plotly JSON (nothing validated: cheap to reuse for the
     static copy). Lesson 07_bidirectional_and_multilayer."""
-    _, _, _, step = check_view(trace, step=step)
+    _, _, unit, step = check_view(trace, unit=unit, step=step)
     output_token = expect_int("output_token", output_token, 0, len(trace) - 1)
     num_layers, num_directions, length = trace.num_layers, trace.num_directions, len(trace)
     titles = [f"layer {layer} · {DIRECTION_NAMES[d] if num_directions == 2 else 'forward →'}"
@@ -83,7 +90,7 @@ def layer_grid_dict(trace: Trace, step: int, output_token: int = 0) -> dict:
                                       "<extra></extra>"})
         layout["xaxis" + axes].update(token_ticks(trace.tokens))
         layout["yaxis" + axes].update(autorange="reversed")
-    layout.update(shapes=layer_grid_shapes(trace, step, output_token),
+    layout.update(shapes=layer_grid_shapes(trace, step, output_token, unit),
                   coloraxis={"colorscale": DIVERGING, "cmin": -1, "cmax": 1, "cmid": 0,
                              "colorbar": {"title": {"text": "h_t"}, "thickness": 12}},
                   height=height, margin={"l": 40, "r": 20, "t": 50, "b": 60},
@@ -98,10 +105,10 @@ def layer_grid_static(trace: Trace, output_token: int = 0) -> go.Figure:
 
 
 def layer_static_dict(trace: Trace, output_token: int = 0, step: int | None = None,
-                      figure: dict | None = None) -> dict:
+                      figure: dict | None = None, unit: int = 0) -> dict:
     """`layer_grid_static` as a plain dict (cheap), opened at ``step`` (default the last);
     ``figure`` is the `layer_grid_dict` to extend. Lesson 07."""
     step = len(trace) - 1 if step is None else step
-    figure = figure or layer_grid_dict(trace, step, output_token)
-    return static_frames_dict(figure, lambda s: layer_grid_shapes(trace, s, output_token),
+    figure = figure or layer_grid_dict(trace, step, output_token, unit)
+    return static_frames_dict(figure, lambda s: layer_grid_shapes(trace, s, output_token, unit),
                               trace.tokens, 0, step)

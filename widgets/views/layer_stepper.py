@@ -39,11 +39,15 @@ class LayerStepper(StaticForm, ipw.VBox):
     The step is ``controls.value``. Lesson 07_bidirectional_and_multilayer.
     """
 
-    def __init__(self, trace: Trace, output_token: int = 0, *, max_tokens: int = MAX_TOKENS):
+    def __init__(self, trace: Trace, output_token: int = 0, *, unit: int = 0,
+                 max_tokens: int = MAX_TOKENS):
         expect_type("trace", trace, Trace, "a widgets.Trace (see widgets.trace)")
         self.trace, note = cut_trace(trace, max_tokens)
         output_token = expect_int("output_token", output_token, 0, len(self.trace) - 1)
-        self._plot = layer_grid_dict(self.trace, 0, output_token)
+        unit = expect_int("unit", unit, 0, self.trace.hidden_size - 1)
+        self.unit_picker = ipw.BoundedIntText(value=unit, min=0, max=self.trace.hidden_size - 1,
+                                              description="unit", layout={"width": "160px"})
+        self._plot = layer_grid_dict(self.trace, 0, output_token, unit)
         self.figure = live_figure(self._plot)
         self._shapes = self._plot["layout"]["shapes"]
         self.output_picker = ipw.Dropdown(
@@ -56,7 +60,9 @@ class LayerStepper(StaticForm, ipw.VBox):
         self.message = ipw.HTML(f"<i>{html.escape(note)}</i>" if note else "")
         self.controls.on_step(self._draw)
         self.output_picker.observe(lambda _: self._draw(self.controls.value), names="value")
-        super().__init__([self.controls, self.output_picker, self.figure, self.readout,
+        self.unit_picker.observe(lambda _: self._draw(self.controls.value), names="value")
+        super().__init__([self.controls, ipw.HBox([self.output_picker, self.unit_picker]),
+                          self.figure, self.readout,
                           self.h_n_table, self.message])
         self.add_class("rnn-layer-stepper")
         self.add_class("rnn-keys")
@@ -75,7 +81,8 @@ class LayerStepper(StaticForm, ipw.VBox):
     def static_html(self) -> str:
         """The static form (HTML, tokens escaped): `layer_grid_static` opened at the current
         step, the readout, the h_n table and `layer_summary`. Lesson 07."""
-        figure = layer_static_dict(self.trace, self.output_token, self.step, self._plot)
+        figure = layer_static_dict(self.trace, self.output_token, self.step, self._plot,
+                                   self.unit_picker.value)
         label = self.controls.tokens[self.step]
         return static_form("LayerStepper", step_note("LayerStepper", self.step, len(self.trace),
                                                      label), figure, layer_summary(self.trace),
@@ -83,10 +90,11 @@ class LayerStepper(StaticForm, ipw.VBox):
 
     def _draw(self, step: int) -> None:
         """One batch_update of the shape coordinates that changed; then the readout."""
-        wanted = layer_grid_shapes(self.trace, step, self.output_token)
+        wanted = layer_grid_shapes(self.trace, step, self.output_token, self.unit_picker.value)
         with self.figure.batch_update():
             self._shapes = move_shapes(self.figure, self._shapes, wanted)
-        self.readout.value = layer_readout_html(self.trace, step, self.output_token)
+        self.readout.value = layer_readout_html(self.trace, step, self.output_token,
+                                                self.unit_picker.value)
 
 
 def step_labels(trace: Trace) -> list[str]:
@@ -99,10 +107,10 @@ def step_labels(trace: Trace) -> list[str]:
             for s in range(length)]
 
 
-def layer_readout_html(trace: Trace, step: int, output_token: int) -> str:
+def layer_readout_html(trace: Trace, step: int, output_token: int, unit: int = 0) -> str:
     """What the grid shows at ``step``: the token each direction reads, what layer l+1 reads,
-    and which states ``output[t]`` concatenates and whether each is computed yet (HTML,
-    escaped). Lesson 07_bidirectional_and_multilayer."""
+    which states ``output[t]`` concatenates and whether each is computed yet, and ``unit``'s
+    value in every panel at the token it reads (HTML, escaped). Lesson 07."""
     length, size, top = len(trace), trace.hidden_size, trace.num_layers - 1
     t = output_token
     lines = []
@@ -124,6 +132,11 @@ def layer_readout_html(trace: Trace, step: int, output_token: int) -> str:
     token = html.escape(trace.tokens[t])
     lines.append(f"output[{t}] ('{token}'), the dashed boxes, concatenates:<br>&nbsp;&nbsp;"
                  + "<br>&nbsp;&nbsp;".join(parts))
+    now = [current_token(step, length, d) for d in range(trace.num_directions)]
+    values = " · ".join(f"layer {layer} {SIDES[d]} {trace.hidden[layer, d, now[d], unit]:+.3f}"
+                        for layer in range(trace.num_layers)
+                        for d in range(trace.num_directions))
+    lines.append(f"unit {unit} (dotted rows), h now: {values}")
     return "<div style='font-family:monospace'>" + "<br>".join(lines) + "</div>"
 
 
