@@ -8,4 +8,8 @@
   lessons 04-05).
 - ``static``: every widget's static copy for pages without a kernel, and the nbconvert
   preprocessor that puts plotly.js into an exported page.
+- ``figure_sync``: live figures made once from a figure dict; a step sends only the shape
+  coordinates that changed.
+- ``keys``: the few lines of front-end code (an anywidget) that keep keys inside a widget and
+  make ← / → step it, in JupyterLab and Notebook 7.
 """
