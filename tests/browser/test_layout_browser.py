@@ -34,7 +34,7 @@ SPAN = """(root) => {
     const parts = ['.rnn-step-controls', '.js-plotly-plot', '.rnn-readout', '.rnn-gate-diagram']
         .map(selector => root.querySelector(selector)).filter(part => part !== null);
     const rects = parts.map(part => part.getBoundingClientRect());
-    return {parts: parts.length,
+    return {parts: parts.length, narrowest: Math.min(...rects.map(r => r.width)),
             span: Math.max(...rects.map(r => r.bottom)) - Math.min(...rects.map(r => r.top)),
             height: root.getBoundingClientRect().height};
 }"""
@@ -56,7 +56,7 @@ def test_bar_figure_and_readout_fit_one_screen_and_do_not_jump(lab, selector):
     lab.page.wait_for_timeout(1000)
     first = measure(widget)
     visible = lab.page.evaluate(VISIBLE)
-    assert first["parts"] >= 3
+    assert first["parts"] >= 3 and first["narrowest"] >= 150, first   # none squeezed away
     assert first["span"] <= visible, (first, visible)
     for _ in range(3):
         widget.get_by_role("button", name="Next ▶").click()

@@ -67,7 +67,7 @@ class GateViewer(TokenViewer):
         self.title, self.message = ipw.HTML(), ipw.HTML()
         self.readout = ipw.HTML(layout={"height": "2.6em", "overflow": "hidden"})
         self.readout.add_class("rnn-readout")
-        self.diagram = ipw.HTML(layout={"width": "470px"})
+        self.diagram = ipw.HTML(layout={"width": "310px"})
         self.diagram.add_class("rnn-gate-diagram")         # scaled to its width (keys.py CSS)
         self.equations = ipw.HTML(layout={"height": "150px", "overflow": "auto"})
         self._plot = gate_heatmaps_dict(self.trace, 0, self.layer, self.direction, unit,
@@ -90,10 +90,10 @@ class GateViewer(TokenViewer):
             [self.direction_picker] * (trace.num_directions > 1)
         self.controls = StepControls(self._labels(), backward=self.direction == 1)
         self.controls.on_step(self.show)
-        self.figure.layout.width = 760
-        children = [self.title, self.controls, ipw.HBox(pickers),
-                    ipw.HBox([ipw.VBox([self.readout, self.diagram],
-                                       layout={"width": "480px"}), self.figure]),
+        plot = ipw.Box([self.figure], layout={"flex": "1 1 400px", "min_width": "380px"})
+        beside = ipw.HBox([ipw.VBox([self.diagram], layout={"flex": "0 0 320px"}), plot],
+                          layout={"flex_flow": "row wrap"})   # narrow screens: one above
+        children = [self.title, self.controls, ipw.HBox(pickers), self.readout, beside,
                     self.equations, self.message]
         text_row = self._text_box_row(text_to_trace)
         if text_row is not None:

@@ -61,7 +61,7 @@ class StateStepper(TokenViewer):
                                               description="unit", layout={"width": "160px"})
         self.sentence = ipw.Box(layout={"flex_flow": "row wrap", "max_height": "78px",
                                         "overflow": "auto"})   # long inputs scroll
-        self.readout = ipw.HTML(layout={"height": "3.2em", "overflow": "hidden"})
+        self.readout = ipw.HTML(layout={"height": "4.2em", "overflow": "auto"})
         self.readout.add_class("rnn-readout")
         self.controls = StepControls(self._labels(), backward=self.direction == 1)
         self.controls.on_step(self._draw)
