@@ -88,17 +88,29 @@ def trace_rows(quick: bool) -> list[Row]:
 
 def repaint_rows() -> list[Row]:
     """Click-to-repaint in a real browser, measured by tests/browser/test_repaint_browser.py
-    (JupyterLab + headless Chromium; a MutationObserver on the heatmap)."""
+    (JupyterLab + headless Chromium; a MutationObserver on the widget): a row per widget and
+    the 200-token sentence. The load average is printed with the rows: a loaded machine slows
+    the browser's repaint, not the bytes a step sends (see the kernel rows)."""
+    artifact = ROOT / "test-artifacts" / "repaint.json"
+    artifact.unlink(missing_ok=True)
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                              str(ROOT / "tests" / "browser" / "test_repaint_browser.py")],
                             cwd=ROOT, capture_output=True, text=True)
     if result.returncode != 0:
         raise RuntimeError("the repaint browser test failed:\n" + result.stdout[-2000:])
-    measured = json.loads((ROOT / "test-artifacts" / "repaint.json").read_text())
-    return [Row("click-to-repaint (StateStepper, RNN hidden 32, T = 40)",
-                "Next click -> last heatmap DOM change, median of 20, headless Chromium",
-                f"{measured['median_ms']:.0f} ms (max {measured['max_ms']:.0f} ms)",
-                "<= 150 ms", measured["median_ms"] <= 150)]
+    load = os.getloadavg()[0]
+    rows = []
+    for case, measured in json.loads(artifact.read_text()).items():
+        long = "200-token" in case
+        target = "<= 150 ms median" if long else "<= 100 ms median, <= 150 ms p90"
+        met = measured["median_ms"] <= (150 if long else 100) and \
+            (long or measured["p90_ms"] <= 150)
+        rows.append(Row(f"click-to-repaint: {case}",
+                        f"click -> last DOM change of the widget, {len(measured['delays_ms'])} "
+                        f"clicks, headless Chromium, load average {load:.1f}",
+                        f"median {measured['median_ms']:.0f} ms, p90 {measured['p90_ms']:.0f} "
+                        f"ms (max {measured['max_ms']:.0f} ms)", target, met))
+    return rows
 
 
 def machine() -> str:

@@ -9,7 +9,13 @@ import plotly.colors as pcolors
 import pytest
 from torch import nn
 
-from widgets.figures.cell_diagram import cell_svg, colour, gru_cell_svg, lstm_cell_svg
+from widgets.figures.cell_diagram import (
+    cell_svg,
+    colour,
+    colour_key,
+    gru_cell_svg,
+    lstm_cell_svg,
+)
 from widgets.figures.equations import unit_step
 
 from support import torch_trace
@@ -61,7 +67,7 @@ def test_lstm_diagram_shows_the_units_current_values(step, unit):
     assert [fill for fill, _ in blocks(svg)] == [colour(f, True), colour(i, True),
                                                 colour(g, False), colour(o, True)]
     token = TOKENS[step] if len(TOKENS[step]) <= 24 else TOKENS[step][:23] + "…"
-    assert f"unit {unit} · t = {step} · x_t = '{token}'" in labels
+    assert f"unit {unit} · t = {step + 1} · x_t = '{token}'" in labels
 
 
 @pytest.mark.parametrize("step", [0, 3])
@@ -98,11 +104,11 @@ def test_svg_is_self_contained_and_escapes_the_token(cls):
     assert root.tag == SVG + "svg"
     assert "<script" not in svg and "&lt;script&gt;" in svg
     cut = SCRIPT[:23] + "…"                           # tokens longer than 24 characters are cut
-    assert f"unit 0 · t = 2 · x_t = '{cut}'" in texts(svg)     # the reader sees the token
+    assert f"unit 0 · t = 3 · x_t = '{cut}'" in texts(svg)     # the reader sees the token
     for word in ("href", "@import", "url(", "<image", "<foreignObject", "font-face"):
         assert word not in svg
     title = root.find(SVG + "title").text
-    assert title.startswith(f"{cls.__name__} cell, unit 0 · t = 2")
+    assert title.startswith(f"{cls.__name__} cell, unit 0 · t = 3")
     assert "Olah" in svg
 
 
@@ -124,3 +130,12 @@ def test_wrong_values_are_refused():
         gru_cell_svg(unit_step(make_trace(nn.LSTM), 0))
     with pytest.raises(TypeError, match="`values` must be a UnitStep"):
         cell_svg(make_trace(nn.LSTM))
+
+
+def test_the_diagram_keys_its_colours():
+    key = colour_key()
+    assert "gates σ" in key and "tanh, c, h" in key
+    assert f'fill="{colour(0.0, True)}"' in key and f'fill="{colour(1.0, True)}"' in key
+    assert f'fill="{colour(-1.0, False)}"' in key and f'fill="{colour(1.0, False)}"' in key
+    assert "0 … 1" in key and "−1 … 1" in key
+    assert key in cell_svg(unit_step(make_trace(nn.GRU), 1))

@@ -24,8 +24,10 @@ def test_mismatch_counts_entries_and_gives_the_first_index():
     result = compare(actual, EXPECTED, name="c_t")
     assert not result.ok and not result and result.verdict == "mismatch"
     assert result.max_abs_diff == pytest.approx(0.41)
-    assert result.message == ("✗ mismatch: c_t differs from the reference at 3 of 4 entries "
-                              "(max |difference| = 0.41, first at index (1,))")
+    first, expected, yours = result.message.splitlines()
+    assert first == ("✗ mismatch: c_t differs from the reference at 3 of 4 entries "
+                     "(max |difference| = 0.41, first at index (1,))")
+    assert expected.split()[0] == "expected:" and yours.split()[0] == "yours:"
 
 
 def test_tolerances():
@@ -131,8 +133,9 @@ def test_other_wrong_types(actual, text):
 
 def test_scalars_compare():
     assert compare(2.0, np.float64(2.0)).ok
-    assert compare(2.5, 2.0).message == ("✗ mismatch: h_t differs from the reference at 1 of 1 "
-                                          "entries (max |difference| = 0.5)")
+    assert compare(2.5, 2.0).message.splitlines() == [
+        "✗ mismatch: h_t differs from the reference at 1 of 1 entries (max |difference| = 0.5)",
+        "    expected: 2.0000", "    yours:    2.5000"]
 
 
 def test_bad_arguments_of_the_check_itself_raise():
@@ -209,7 +212,10 @@ def test_check_exercise_crashing():
     result = check_exercise(learner_crashing, rnn_step, make_cases(2))
     assert not result.ok and result.verdict == "error"
     assert result.message.startswith("✗ error: learner_crashing raised ValueError: ")
-    assert result.message.endswith("(case 1 of 2)") and "\n" not in result.message
+    line = learner_crashing.__code__.co_firstlineno + 1
+    assert result.message.endswith(f"(case 1 of 2); at line {line} of your code: `return "
+                                   "weight_ih @ h_prev  # (4, 3) @ (4,): the shapes do not fit`")
+    assert "\n" not in result.message
 
 
 def test_check_exercise_reports_the_failing_case():
@@ -229,7 +235,8 @@ def test_check_exercise_with_tuple_outputs():
 
     assert check_exercise(lstm_step, lstm_step, cases, name=("h_t", "c_t")).ok
     swapped = check_exercise(learner_swapped, lstm_step, cases, name=("h_t", "c_t"))
-    assert swapped.message.startswith("✗ mismatch: h_t differs from the reference")
+    assert swapped.message.startswith("✗ mismatch: learner_swapped returned the right values "
+                                      "in the wrong order: return (h_t, c_t) in that order")
     only_h = check_exercise(lambda **kw: lstm_step(**kw)[0], lstm_step, cases,
                             name=("h_t", "c_t"))
     assert only_h.message.startswith("✗ mismatch: <lambda> should return 2 values (h_t, c_t), "
@@ -287,3 +294,30 @@ def test_comparison_is_frozen():
     result = Comparison(False, None, "✗ mismatch: something", "mismatch")
     with pytest.raises(AttributeError):
         result.ok = True
+
+
+def test_small_arrays_are_printed_side_by_side():
+    result = compare(np.array([0.5, -0.25, 1.0]), np.array([0.5, 0.25, 1.0]), name="h_t")
+    lines = result.message.splitlines()
+    assert lines[1].replace("[", " ").split() == ["expected:", "0.5000", "0.2500", "1.0000]"]
+    assert lines[2].replace("[", " ").split() == ["yours:", "0.5000", "-0.2500", "1.0000]"]
+    big = compare(np.zeros(9), np.ones(9))
+    assert "\n" not in big.message                       # only small arrays are printed
+
+
+def test_a_tuple_in_the_wrong_order_is_named_only_when_it_is_one():
+    cases = [case | {"c_prev": np.ones(4)} for case in make_cases(1, gates=4)]
+    twice_h = check_exercise(lambda **k: (lstm_step(**k)[0],) * 2, lstm_step, cases,
+                             name=("h_t", "c_t"))
+    assert not twice_h.ok and "wrong order" not in twice_h.message
+    assert "c_t differs from the reference" in twice_h.message
+
+
+def test_an_exception_shows_the_learners_line_that_raised():
+    def my_rnn_step(**case):
+        total = case["weight_ih"] @ case["x_t"]
+        return total + undefined_name  # noqa: F821
+
+    result = check_exercise(my_rnn_step, rnn_step, make_cases(1), name="h_t")
+    assert result.verdict == "error" and "NameError" in result.message
+    assert "of your code: `return total + undefined_name  # noqa: F821`" in result.message

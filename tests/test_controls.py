@@ -31,10 +31,10 @@ def test_buttons_are_disabled_at_the_ends():
 
 def test_readout_names_the_step_and_the_token():
     controls = StepControls(TOKENS, value=3)
-    assert "step 4 / 6" in controls.readout.value
+    assert "t = 4 / 6" in controls.readout.value
     assert "not" in controls.readout.value
     controls.slider.value = 1
-    assert "step 2 / 6" in controls.readout.value and "film" in controls.readout.value
+    assert "t = 2 / 6" in controls.readout.value and "film" in controls.readout.value
 
 
 def test_readout_escapes_the_token():
@@ -51,7 +51,7 @@ def test_long_tokens_are_shortened_in_the_readout():
 
 def test_unquoted_labels_are_shown_as_given():
     controls = StepControls(["→ 'a' · ← 'b'"], quote=False)
-    assert controls.label(0) == "step 1 / 1 · → &#x27;a&#x27; · ← &#x27;b&#x27;"
+    assert controls.label(0) == "t = 1 / 1 · → &#x27;a&#x27; · ← &#x27;b&#x27;"
 
 
 def test_callbacks_get_every_new_step_from_every_control():
@@ -86,7 +86,7 @@ def test_set_tokens_resets_the_range_without_calling_back():
     assert seen == []
     assert controls.value == 0 and controls.slider.max == controls.play.max == 1
     assert controls.tokens == ["a", "b"]
-    assert "step 1 / 2" in controls.readout.value
+    assert "t = 1 / 2" in controls.readout.value
     controls.next_button.click()
     assert seen == [1]
 
@@ -111,3 +111,16 @@ def test_bad_step_and_callback_get_clear_errors():
         controls.value = 6
     with pytest.raises(TypeError, match="`callback` must be callable"):
         controls.on_step("print")
+
+
+def test_the_readout_names_t_from_one_also_reading_backward_or_a_plain_step():
+    forward = StepControls(["the", "film", "was"], value=1)
+    assert forward.label(1) == "t = 2 / 3 · &#x27;film&#x27;"
+    backward = StepControls(["was", "film", "the"], value=0, backward=True)
+    assert backward.label(0) == "t = 3 / 3 · &#x27;was&#x27;"       # reads the last token first
+    backward.set_tokens(["a", "b"], backward=False)
+    assert backward.label(1) == "t = 2 / 2 · &#x27;b&#x27;"
+    steps = StepControls(["→ 'a' · ← 'b'"], quote=False, index="step")
+    assert steps.label(0).startswith("step 1 / 1 · ")
+    with pytest.raises(ValueError, match="`index` must be one of"):
+        StepControls(["a"], index="position")

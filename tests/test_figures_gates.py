@@ -13,7 +13,7 @@ from torch import nn
 from widgets.figures.gates import (
     PANELS,
     gate_heatmaps,
-    gate_view,
+    gate_shapes,
     gates_figure_static,
     gates_summary,
 )
@@ -59,59 +59,68 @@ def test_one_panel_per_gate_and_state_with_colour_blind_safe_scales(cls, symbols
 
 @pytest.mark.parametrize("cls", [nn.LSTM, nn.GRU])
 @pytest.mark.parametrize("step", [0, 3, 5])
-def test_forward_values_up_to_the_step_and_none_after(cls, step):
+def test_every_value_is_drawn_and_a_cover_hides_the_tokens_after_the_step(cls, step):
     tr = make_trace(cls)
     fig = gate_heatmaps(tr, step, unit=1)
     for heatmap, states in zip(fig.data, panel_arrays(tr, 0, 0), strict=True):
-        z = np.asarray(heatmap.z, dtype=object)
-        assert z.shape == (4, len(TOKENS))
-        assert all(v is None for v in z[:, step + 1:].ravel())
-        np.testing.assert_allclose(z[:, :step + 1].astype(float), states[:step + 1].T,
-                                   atol=1e-4)
+        assert np.asarray(heatmap.z).shape == (4, len(TOKENS))
+        np.testing.assert_allclose(np.asarray(heatmap.z, dtype=float), states.T, atol=1e-4)
+    cover = fig.layout.shapes[0]
+    assert (cover.x0, cover.yref, cover.y0, cover.y1, cover.layer) == (
+        step + 0.5 if step < len(TOKENS) - 1 else -0.5, "paper", 0, 1, "above")
+    assert cover.fillcolor == fig.layout.plot_bgcolor      # blank, like an empty cell
 
 
-def test_current_token_is_boxed_and_unit_row_outlined_in_every_panel():
+def test_current_token_is_boxed_over_every_panel_and_unit_row_outlined_in_each():
     tr = make_trace(nn.LSTM)
     shapes = gate_heatmaps(tr, 3, unit=2).layout.shapes
-    assert len(shapes) == 2 * 6
-    boxes, rows = shapes[0::2], shapes[1::2]
-    for k, (box, row) in enumerate(zip(boxes, rows, strict=True), start=1):
+    assert len(shapes) == 2 + 6
+    box = shapes[1]
+    assert (box.x0, box.x1, box.xref, box.yref) == (2.5, 3.5, "x", "paper")
+    for k, row in enumerate(shapes[2:], start=1):
         axes = "" if k == 1 else str(k)
-        assert (box.x0, box.x1, box.xref, box.yref) == (2.5, 3.5, "x" + axes, "y" + axes)
-        assert (row.y0, row.y1, row.line.dash) == (1.5, 2.5, "dot")
+        assert (row.y0, row.y1, row.line.dash, row.yref) == (1.5, 2.5, "dot", "y" + axes)
+
+
+def test_a_step_changes_only_the_cover_and_the_box():
+    tr = make_trace(nn.GRU)
+    before, after = gate_shapes(tr, 1, unit=3), gate_shapes(tr, 2, unit=3)
+    changed = {(i, key) for i, (a, b) in enumerate(zip(before, after, strict=True))
+               for key in b if a[key] != b[key]}
+    assert changed == {(0, "x0"), (1, "x0"), (1, "x1")}
 
 
 def test_backward_direction_of_a_stacked_bidirectional_gru():
     tr = make_trace(nn.GRU, layers=2, bidirectional=True)
-    view = gate_view(tr, 1, layer=0, direction=1, unit=3)
+    shapes = gate_shapes(tr, 1, layer=0, direction=1, unit=3)
     length = len(TOKENS)
-    for z, states in zip(view["z"], panel_arrays(tr, 0, 1), strict=True):
-        assert all(v is None for v in z[:, :length - 2].ravel())
-        np.testing.assert_allclose(z[:, length - 2:].astype(float), states[length - 2:].T,
-                                   atol=1e-4)
-    assert view["shapes"][0]["x0"] == length - 2 - 0.5
-    assert "layer 0" in view["title"] and "backward" in view["title"]
-    top = gate_view(tr, 1)                               # default: top layer, forward
-    np.testing.assert_allclose(top["z"][1][:, :2].astype(float),
-                               tr.gates["update"][1, 0, :2].T, atol=1e-4)
+    assert (shapes[0]["x0"], shapes[0]["x1"]) == (-0.5, length - 2 - 0.5)  # left covered
+    assert shapes[1]["x0"] == length - 2 - 0.5
+    fig = gate_heatmaps(tr, 1, layer=0, direction=1)
+    assert "layer 0" in fig.layout.title.text and "backward" in fig.layout.title.text
+    np.testing.assert_allclose(np.asarray(fig.data[1].z, dtype=float),
+                               tr.gates["update"][0, 1].T, atol=1e-4)
+    top = gate_heatmaps(tr, 1)                           # default: top layer, forward
+    np.testing.assert_allclose(np.asarray(top.data[1].z, dtype=float),
+                               tr.gates["update"][1, 0].T, atol=1e-4)
 
 
-def test_tokens_are_escaped_in_ticks_hover_and_title():
+def test_tokens_are_escaped_in_ticks_and_hover():
     tr = make_trace(nn.LSTM)
     fig = gate_heatmaps(tr, 2)
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert list(fig.layout.xaxis6.ticktext)[2] == escaped
-    assert fig.data[0].customdata[0][2] == escaped
-    assert escaped in fig.layout.title.text
+    assert list(fig.layout.xaxis6.ticktext)[2] == "&lt;script&gt;aler"   # cut, escaped
+    assert fig.data[0].customdata[0][2] == f"t = 3 · '{escaped}'"
     assert "<script" not in fig.to_json()
 
 
-def test_long_inputs_switch_to_numbered_ticks():
+def test_long_inputs_thin_the_tick_labels():
     torch.manual_seed(0)
-    tr = trace(nn.GRU(2, 3), torch.randn(80, 2))
-    fig = gate_heatmaps(tr, 79)
-    assert fig.layout.xaxis4.tickmode == "auto" and fig.layout.xaxis4.ticktext is None
-    assert fig.data[0].z.shape == (3, 80)
+    tr = trace(nn.GRU(2, 3), torch.randn(200, 2))
+    fig = gate_heatmaps(tr, 199)
+    ticks = list(fig.layout.xaxis4.tickvals)
+    assert 10 <= len(ticks) <= 40 and ticks[0] == 0
+    assert fig.data[0].z.shape == (3, 200)
 
 
 @pytest.mark.parametrize("cls", [nn.LSTM, nn.GRU])
@@ -124,18 +133,17 @@ def test_static_form_has_full_data_a_slider_and_a_frame_per_step(cls):
     assert [frame.name for frame in fig.frames] == [str(s) for s in range(len(TOKENS))]
     slider = fig.layout.sliders[0]
     assert len(slider.steps) == len(TOKENS) and slider.active == len(TOKENS) - 1
-    assert slider.steps[2].label == "&lt;script&gt;aler"     # cut to 12 characters, escaped
+    assert slider.steps[2].label == "3 · &lt;script&gt;aler"   # t from 1, cut, escaped
     shapes = fig.frames[2].layout.shapes
-    assert len(shapes) == 3 * panels
-    covers = shapes[2 * panels:]
-    assert all((c.x0, c.x1, c.layer) == (2.5, len(TOKENS) - 0.5, "above") for c in covers)
-    assert shapes[0].x0 == 1.5                            # the box around token 2
+    assert len(shapes) == 2 + panels
+    assert (shapes[0].x0, shapes[0].x1, shapes[0].layer) == (2.5, len(TOKENS) - 0.5, "above")
+    assert shapes[1].x0 == 1.5                            # the box around token 2
 
 
 def test_static_form_of_a_backward_direction_covers_the_left():
     tr = make_trace(nn.LSTM, bidirectional=True)
     fig = gates_figure_static(tr, direction=1)
-    cover = fig.frames[1].layout.shapes[-1]
+    cover = fig.frames[1].layout.shapes[0]
     assert (cover.x0, cover.x1) == (-0.5, len(TOKENS) - 2 - 0.5)
 
 
@@ -159,7 +167,7 @@ def test_summary_reports_each_panel_with_its_statistics():
 def test_a_plain_rnn_is_refused_with_a_pointer_to_state_stepper():
     torch.manual_seed(0)
     tr = trace(nn.RNN(3, 4), torch.randn(4, 3))
-    for function in (gate_heatmaps, gate_view):
+    for function in (gate_heatmaps, gate_shapes):
         with pytest.raises(ValueError, match="LSTM or GRU.*StateStepper"):
             function(tr, 0)
     with pytest.raises(ValueError, match="StateStepper"):

@@ -23,9 +23,13 @@ make_trace = partial(torch_trace, tokens=TOKENS)
 
 
 def read_columns(viewer):
-    """Token indices whose column of the first heatmap holds numbers (not None)."""
+    """Token indices the cover shape (drawn over every panel) leaves visible; every heatmap
+    holds all its numbers."""
     z = np.asarray(viewer.figure.data[0].z, dtype=object)
-    return [t for t in range(z.shape[1]) if all(v is not None for v in z[:, t])]
+    assert all(v is not None for v in z.ravel())
+    cover = viewer.figure.layout.shapes[0]
+    assert (cover.yref, cover.y0, cover.y1) == ("paper", 0, 1)
+    return [t for t in range(z.shape[1]) if not cover.x0 < t < cover.x1]
 
 
 def shown(value):
@@ -43,10 +47,10 @@ def test_next_prev_and_slider_step_through_the_precomputed_trace(cls):
     first_gate = next(iter(tr.gates.values()))[0, 0]
     np.testing.assert_allclose(np.asarray(viewer.figure.data[0].z[:, :3], dtype=float),
                                first_gate[:3].T, atol=1e-4)
-    assert viewer.figure.layout.shapes[0].x0 == 1.5
+    assert viewer.figure.layout.shapes[1].x0 == 1.5
     viewer.controls.slider.value = 5                  # what the slider and Play do
     assert read_columns(viewer) == list(range(6))
-    assert all(shape.x0 == 4.5 for shape in viewer.figure.layout.shapes[0::2])
+    assert viewer.figure.layout.shapes[1].x0 == 4.5
     viewer.controls.prev_button.click()
     assert viewer.step == 4 and read_columns(viewer) == [0, 1, 2, 3, 4]
     values = unit_step(tr, 4, unit=1)
@@ -75,7 +79,7 @@ def test_readout_lists_every_panel_value_of_the_unit():
                 ("h_t", tr.hidden)]
     for symbol, values in expected:
         assert f"{symbol} = {shown(values[where])}" in viewer.readout.value
-    assert "t = 3 · &#x27;tom&#x27; · unit 3" in viewer.readout.value
+    assert "t = 4 · &#x27;tom&#x27; · unit 3" in viewer.readout.value
 
 
 def test_unit_picker_redraws_diagram_equations_and_row_outline():
@@ -85,8 +89,8 @@ def test_unit_picker_redraws_diagram_equations_and_row_outline():
     viewer.unit_picker.value = 3
     assert viewer.unit == 3 and viewer.step == 2
     assert viewer.diagram.value == cell_svg(unit_step(tr, 2, unit=3))
-    assert "unit 3 · t = 2" in viewer.equations.value
-    assert all(shape.y0 == 2.5 for shape in viewer.figure.layout.shapes[1::2])
+    assert "unit 3 · t = 3" in viewer.equations.value
+    assert [shape.y0 for shape in viewer.figure.layout.shapes[2:]] == [2.5] * 4
     assert viewer.unit_picker.max == 3
 
 

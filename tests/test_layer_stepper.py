@@ -65,16 +65,16 @@ def test_forward_fills_left_to_right_and_backward_right_to_left(step):
         for direction in range(2):
             axes = panel_axes(tr, layer, direction)
             heatmap = next(h for h in fig.data if h.xaxis == "x" + axes)
-            z = np.asarray(heatmap.z, dtype=object)
-            read = [t <= step if direction == 0 else t >= len(tr) - 1 - step
-                    for t in range(len(tr))]
-            for t in range(len(tr)):
-                if read[t]:
-                    np.testing.assert_allclose(z[:, t].astype(float),
-                                               tr.hidden[layer, direction, t], atol=1e-4)
-                else:
-                    assert all(v is None for v in z[:, t])
-            box = next(s for s in fig.layout.shapes if s.xref == "x" + axes and s.line.width == 3)
+            np.testing.assert_allclose(np.asarray(heatmap.z, dtype=float),
+                                       tr.hidden[layer, direction].T, atol=1e-4)
+            column = "x" + panel_axes(tr, 1, direction)     # shapes span a column's panels
+            read = [t for t in range(len(tr))
+                    if (t <= step if direction == 0 else t >= len(tr) - 1 - step)]
+            cover = next(s for s in fig.layout.shapes
+                         if s.xref == column and s.fillcolor == "#f4f4f4")
+            assert (cover.yref, cover.y0, cover.y1) == ("paper", 0, 1)
+            assert [t for t in range(len(tr)) if not cover.x0 < t < cover.x1] == read
+            box = next(s for s in fig.layout.shapes if s.xref == column and s.line.width == 3)
             now = step if direction == 0 else len(tr) - 1 - step
             assert (box.x0, box.x1) == (now - 0.5, now + 0.5)
 
@@ -94,15 +94,17 @@ def test_stepping_updates_every_panel_in_one_message():
                            names=[n for n in stepper.figure.trait_names() if "py2js" in n])
     stepper.controls.next_button.click()
     assert sent == ["_py2js_update"]
-    for heatmap in stepper.figure.data:
-        assert sum(v is not None for v in np.asarray(heatmap.z, dtype=object)[0]) == 2
+    assert stepper.figure._py2js_update in ({}, None) or \
+        stepper.figure._py2js_update.get("style_data") == {}   # heatmap data is not re-sent
+    covers = [s for s in stepper.figure.layout.shapes if s.fillcolor == "#f4f4f4"]
+    assert [(c.x0, c.x1) for c in covers] == [(1.5, 4.5), (-0.5, 2.5)]
 
 
 def test_readout_says_when_each_half_of_output_t_is_computed():
     tr = make_trace()
     stepper = LayerStepper(tr, output_token=1)
-    half = "output[1, 3:6] = backward h of layer 1 at t = 1 (read at step 4"
-    assert "output[1, 0:3] = forward h of layer 1 at t = 1 (read at step 2: <b>not yet" \
+    half = "output[1, 3:6] = backward h of layer 1 at t = 2 (read at step 4"
+    assert "output[1, 0:3] = forward h of layer 1 at t = 2 (read at step 2: <b>not yet" \
         in stepper.readout.value
     stepper.controls.value = 1
     assert "(read at step 2: <b>computed" in stepper.readout.value
@@ -162,7 +164,7 @@ def test_static_form_has_frames_with_covers_under_the_boxes():
     assert len(fig.frames) == len(tr) == len(fig.layout.sliders[0].steps)
     shapes = fig.frames[0].layout.shapes
     covers = [s for s in shapes if s.fillcolor == "#f4f4f4"]
-    assert len(covers) == 4 and list(shapes[:4]) == covers      # drawn first, boxes stay visible
+    assert len(covers) == 2 and list(shapes[:2]) == covers      # drawn first, boxes stay visible
     forward = [s for s in covers if s.xref == "x"]         # top layer, forward, step 0
     assert (forward[0].x0, forward[0].x1) == (0.5, 4.5)
 
@@ -192,3 +194,17 @@ def test_summary_names_outputs_and_h_n_rows():
     assert "0 = layer 0 forward, 1 = layer 0 backward, 2 = layer 1 forward" in text
     assert "h_n[-1] equals output[0, H:]" in text
     assert "h_n[-1]" not in layer_summary(make_trace(directions=1))
+
+
+def test_the_unit_picker_outlines_the_unit_in_every_panel_and_reads_its_values():
+    tr = make_trace()
+    stepper = LayerStepper(tr, unit=0)
+    stepper.controls.value = 2
+    stepper.unit_picker.value = 2
+    rows = [s for s in stepper.figure.layout.shapes if s.line.dash == "dot"]
+    assert len(rows) == tr.num_layers * tr.num_directions
+    assert all((s.y0, s.y1) == (1.5, 2.5) for s in rows)
+    backward_now = len(tr) - 1 - 2
+    assert f"layer 0 backward {tr.hidden[0, 1, backward_now, 2]:+.3f}" in stepper.readout.value
+    assert f"layer 1 forward {tr.hidden[1, 0, 2, 2]:+.3f}" in stepper.readout.value
+    assert stepper.unit_picker.max == tr.hidden_size - 1

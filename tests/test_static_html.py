@@ -5,6 +5,7 @@ test_lesson_runs.py with static_pages.check_exported."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import ipywidgets as ipw
 import nbformat
+import numpy as np
 import plotly.graph_objects as go
 import pytest
 import torch
@@ -95,7 +97,7 @@ def test_token_viewers_show_the_typed_sentence_escaped_at_the_current_step(cls, 
     html = bundle_html(viewer)
     assert_escaped(html)
     assert_opens_at(html, 4, len(SENTENCE.split()))
-    assert "token t = 4 &#x27;src=x (unk)&#x27;, unit 2" in html
+    assert "token t = 5 &#x27;src=x (unk)&#x27;, unit 2" in html
     assert viewer.readout.value in html                      # the current values, as shown live
 
 
@@ -106,7 +108,7 @@ def test_state_stepper_backward_direction_opens_at_its_step():
     stepper.controls.value = 1                               # backward: reads token 3
     html = bundle_html(stepper)
     assert_opens_at(html, 1, 5)
-    assert "token t = 3 &#x27;&lt;img&#x27;" in html
+    assert "token t = 4 &#x27;&lt;img&#x27;" in html
 
 
 def test_layer_stepper_form_follows_the_step_and_the_output_token():
@@ -155,7 +157,7 @@ def test_step_controls_and_progress_table_forms(tmp_path):
     controls = StepControls(["the", EVIL, "good"], value=1)
     html = bundle_html(controls)
     assert_escaped(html)
-    assert "step 2 / 3" in html and "<b>[&lt;img" in html
+    assert "t = 2 / 3" in html and "<b>[&lt;img" in html
     record_answer(EVIL, "pre", "q1", "a", True, total=2, path=tmp_path / "progress.json")
     html = bundle_html(progress_widget(tmp_path / "progress.json"))
     assert_escaped(html)
@@ -188,8 +190,8 @@ def test_bad_arguments_are_named():
     fig = go.Figure(go.Scatter(y=[1]), frames=[go.Frame(name="0")])
     with pytest.raises(ValueError, match="`names` must name frames of the figure, got '7'"):
         open_at(fig, "7")
-    with pytest.raises(TypeError, match="`figure` must be a plotly figure .* got dict"):
-        figure_html({"data": []})
+    with pytest.raises(TypeError, match="`figure` must be a plotly figure .* got str"):
+        figure_html("<svg></svg>")
     with pytest.raises(TypeError, match="`display_formatter` must be IPython's .* got str"):
         register_formatters("text/html")
     assert register_formatters() is False                   # no IPython shell runs here
@@ -212,7 +214,7 @@ def test_registered_formatter_covers_plain_widgets_and_leaves_the_packages_alone
     assert "drag me: 3" in shown["slider"]["text/html"]
     assert "<i>as the lesson wrote it</i>" in shown["html"]["text/html"]
     assert 'class="rnn-quiz-static"' in shown["quiz"]["text/html"]          # its own, kept
-    assert "step 2 / 2" in shown["controls"]["text/html"]
+    assert "t = 2 / 2" in shown["controls"]["text/html"]
     assert DisplayFormatter().format(figure)[0].keys() == {WIDGET_VIEW, "text/plain"}
 
 
@@ -248,3 +250,16 @@ def test_the_readmes_export_command_writes_a_page_with_static_forms(tmp_path):
     assert page.count(PLOTLYJS_BANNER) == 1
     assert page.count('class="rnn-static-form"') >= 3
     assert "Loading widget" not in page and "Traceback" not in page
+
+
+def test_a_figure_dict_is_written_as_plain_json_with_the_offline_config():
+    z = np.array([[0.5, np.nan], [np.inf, -1.0]])
+    text = figure_html({"data": [{"type": "heatmap", "z": z, "name": "</script>"}],
+                        "layout": {"height": np.int64(300)}})
+    payload = re.search(r'<script type="application/json" id="([^"]+)-json">(.*?)</script>',
+                        text, re.S).group(2)
+    assert "</script>" not in payload
+    figure = json.loads(payload)
+    assert figure["data"][0]["z"] == [[0.5, None], [None, -1.0]]
+    assert figure["layout"]["height"] == 300 and figure["data"][0]["name"] == "</script>"
+    assert '"displaylogo": false' in text and "sendDataToCloud" in text

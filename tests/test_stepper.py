@@ -37,11 +37,12 @@ def torch_trace(cls, bidirectional=True, length=7, seed=0):
     return module, inputs, trace(module, inputs, [f"w{t}" for t in range(length)])
 
 
-def updates(figure):
-    """Count the messages the FigureWidget sends: [(trait name, payload), ...]."""
+def payloads(figure):
+    """Record the messages the FigureWidget sends: [(trait name, payload), ...]."""
     sent = []
     names = [name for name in figure.trait_names() if name.startswith("_py2js_")]
-    figure.observe(lambda change: change["new"] and sent.append(change["name"]), names=names)
+    figure.observe(lambda change: change["new"] and sent.append((change["name"], change["new"])),
+                   names=names)
     return sent
 
 
@@ -49,23 +50,21 @@ def updates(figure):
 
 @pytest.mark.parametrize(("direction", "step", "read"), [
     (0, 0, [0]), (0, 3, [0, 1, 2, 3]), (1, 0, [5]), (1, 2, [3, 4, 5]), (1, 5, range(6))])
-def test_heatmap_shows_read_tokens_and_blanks_the_rest(direction, step, read):
+def test_heatmap_draws_every_value_and_covers_the_tokens_not_read(direction, step, read):
     tr = make_trace()
     fig = state_heatmap(tr, step, layer=1, direction=direction)
-    z = np.asarray(fig.data[0].z, dtype=object)
-    assert z.shape == (tr.hidden_size, len(tr))
-    for t in range(len(tr)):
-        column = z[:, t]
-        if t in read:
-            np.testing.assert_allclose(column.astype(float), tr.hidden[1, direction, t], atol=1e-4)
-        else:
-            assert all(value is None for value in column)
+    z = np.asarray(fig.data[0].z, dtype=float)
+    np.testing.assert_allclose(z, tr.hidden[1, direction].T, atol=1e-4)
+    cover = fig.layout.shapes[0]
+    covered = [t for t in range(len(tr)) if cover.x0 < t < cover.x1]
+    assert covered == [t for t in range(len(tr)) if t not in read]
+    assert cover.layer == "above" and cover.fillcolor == fig.layout.plot_bgcolor
 
 
 def test_heatmap_boxes_the_current_token_and_outlines_the_unit():
     tr = make_trace()
     fig = state_heatmap(tr, 2, layer=0, direction=1, unit=3)
-    box, row = fig.layout.shapes
+    _, box, row = fig.layout.shapes
     assert (box.x0, box.x1) == (len(tr) - 1 - 2 - 0.5, len(tr) - 1 - 2 + 0.5)
     assert (box.y0, box.y1) == (-0.5, tr.hidden_size - 0.5)
     assert (row.y0, row.y1) == (2.5, 3.5) and row.line.dash == "dot"
@@ -82,10 +81,21 @@ def test_heatmap_colour_range_and_hover():
     assert heat.hoverongaps is False
 
 
-def test_heatmap_escapes_tokens_in_labels_and_hover():
+def test_heatmap_escapes_tokens_in_labels_and_hover_names_t_from_one():
     fig = state_heatmap(make_trace(), 0)
-    texts = list(fig.layout.xaxis.ticktext) + list(np.ravel(fig.data[0].customdata))
-    assert SCRIPT not in texts and html.escape(SCRIPT, quote=False) in texts
+    escaped = html.escape(SCRIPT, quote=False)
+    assert list(fig.layout.xaxis.ticktext)[2] == html.escape(SCRIPT[:12], quote=False)
+    assert list(fig.data[0].customdata[0]) == [f"t = {t} · '{token}'" for t, token in
+                                               enumerate(["the", "film", escaped, "not",
+                                                          "good", "."], start=1)]
+    assert SCRIPT not in fig.to_json()
+
+
+def test_long_inputs_thin_the_tick_labels():
+    tr = make_trace(tokens=[f"w{t}" for t in range(200)], layers=1, directions=1)
+    ticks = state_heatmap(tr, 0).layout.xaxis
+    assert 10 <= len(ticks.tickvals) <= 40
+    assert list(ticks.ticktext) == [f"w{t}" for t in ticks.tickvals]
 
 
 def test_heatmap_z_uses_none_not_nan():
@@ -121,7 +131,7 @@ def test_static_form_has_a_frame_per_step_and_covers_unread_tokens():
     assert len(fig.frames) == len(fig.layout.sliders[0].steps) == len(tr)
     z = np.asarray(fig.data[0].z).astype(float)
     np.testing.assert_allclose(z, tr.hidden[0, 1].T, atol=1e-4)
-    cover, box = fig.frames[1].layout.shapes             # backward step 1 reads token 4
+    cover, box, _ = fig.frames[1].layout.shapes          # backward step 1 reads token 4
     assert (box.x0, box.x1) == (3.5, 4.5) and (cover.x0, cover.x1) == (-0.5, 3.5)
     opening = [(shape.x0, shape.x1) for shape in fig.layout.shapes]
     assert opening == [(shape.x0, shape.x1) for shape in fig.frames[-1].layout.shapes]
@@ -133,20 +143,22 @@ def test_summary_reports_the_largest_one_step_change():
     seen = np.vstack([tr.h0[1, 0][None], tr.hidden[1, 0]])
     jumps = np.abs(np.diff(seen, axis=0))
     t, unit = np.unravel_index(np.argmax(jumps), jumps.shape)
-    assert f"unit {unit} at '{TOKENS[t]}' (t = {t})" in text
+    assert f"unit {unit} at '{TOKENS[t]}' (t = {t + 1})" in text
     assert f"{seen[t + 1, unit]:+.3f}" in text and "LSTM" in text
 
 
 # ---- the widget ---------------------------------------------------------------------------
 
-def test_next_redraws_the_heatmap_in_one_update():
+def test_next_moves_the_cover_and_the_box_in_one_small_update():
     stepper = StateStepper(make_trace(), layer=0, direction=0)
-    sent = updates(stepper.figure)
+    sent = payloads(stepper.figure)
     stepper.controls.next_button.click()
-    assert sent == ["_py2js_update"]
-    z = np.asarray(stepper.figure.data[0].z, dtype=object)
-    assert z[0, 1] is not None and z[0, 2] is None
-    assert stepper.figure.layout.shapes[0].x0 == 0.5
+    assert [name for name, _ in sent] == ["_py2js_update"]
+    update = sent[0][1]
+    assert update["style_data"] == {} and update["style_traces"] == []   # no heatmap data
+    assert update["layout_data"] == {"shapes.0.x0": 1.5, "shapes.1.x0": 0.5,
+                                     "shapes.1.x1": 1.5}
+    assert stepper.figure.layout.shapes[1].x0 == 0.5
 
 
 def test_readout_gives_exact_values_of_the_current_step():
@@ -166,7 +178,7 @@ def test_clicking_a_token_button_jumps_there():
         stepper.sentence.children[4].click()
         assert stepper.current_token == 4
         assert stepper.sentence.children[4].layout.border.startswith("3px solid black")
-        assert stepper.figure.layout.shapes[0].x0 == 3.5
+        assert stepper.figure.layout.shapes[1].x0 == 3.5
 
 
 def test_sentence_buttons_show_values_read_so_far():
@@ -178,7 +190,7 @@ def test_sentence_buttons_show_values_read_so_far():
     assert labels[3] == "not" and "not read yet" in stepper.sentence.children[3].tooltip
     stepper.unit_picker.value = 4
     assert stepper.sentence.children[1].description == f"film {tr.hidden[0, 0, 1, 4]:+.2f}"
-    assert (stepper.figure.layout.shapes[1].y0, stepper.figure.layout.shapes[1].y1) == (3.5, 4.5)
+    assert (stepper.figure.layout.shapes[2].y0, stepper.figure.layout.shapes[2].y1) == (3.5, 4.5)
 
 
 def test_a_click_on_the_heatmap_picks_unit_and_token():

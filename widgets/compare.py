@@ -13,6 +13,8 @@ Lessons: 02, 03, 04, 05, 06, 07, 08.
 from __future__ import annotations
 
 import copy
+import itertools
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,11 +22,15 @@ import numpy as np
 
 from .arguments import expect_number, shape_str, type_name
 
+SIDE_BY_SIDE = 8
+"""Arrays of at most this many values are printed in full, expected above the learner's."""
+
 
 @dataclass(frozen=True)
 class Comparison:
     """A verdict: ``ok``; ``max_abs_diff`` (None when the values cannot be compared);
-    ``verdict``: "match", "mismatch", "not attempted" or "error"; ``message``: one line.
+    ``verdict``: "match", "mismatch", "not attempted" or "error"; ``message``: one line (for a
+small array, followed by the expected and the learner's values).
 
     ``print(result)`` prints the message; so does ending a notebook cell with ``result``.
     ``bool(result)`` is ``result.ok``, so ``assert compare(...)`` fails when it should.
@@ -108,7 +114,8 @@ def check_exercise(learner_fn, reference_fn, cases, name="h_t", atol=1e-8, rtol=
         except Exception as error:  # reported, not raised: the notebook keeps running
             text = "".join(str(error).splitlines()[:1]) or "(no message)"
             return Comparison(False, None, f"✗ error: {fn_name} raised {type_name(error)}: "
-                              f"{text} (case {number} of {len(cases)})", "error")
+                              f"{text} (case {number} of {len(cases)})"
+                              + _raising_line(learner_fn, error), "error")
         result = _compare_outputs(actual, expected, name, fn_name, atol, rtol)
         if not result.ok:
             return Comparison(False, result.max_abs_diff,
@@ -152,7 +159,37 @@ def _compare_outputs(actual, expected, name, fn_name, atol, rtol) -> Comparison:
     results = [compare(a, e, n, atol=atol, rtol=rtol)
                for a, e, n in zip(actual, expected, names, strict=True)]
     failed = [r for r in results if not r.ok]
+    if failed and _in_another_order(actual, expected, atol, rtol):
+        return _fail(f"{fn_name} returned the right values in the wrong order: return "
+                     f"({', '.join(names)}) in that order")
     return failed[0] if failed else Comparison(True, max(r.max_abs_diff for r in results), "")
+
+
+def _in_another_order(actual, expected, atol, rtol) -> bool:
+    """Whether ``actual`` is ``expected`` (a tuple of outputs) permuted, not in order."""
+    for order in itertools.permutations(range(len(expected))):
+        if list(order) == list(range(len(expected))):
+            continue
+        if all(compare(actual[i], expected[j], atol=atol, rtol=rtol).ok
+               for j, i in enumerate(order)):
+            return True
+    return False
+
+
+def _raising_line(learner_fn, error: Exception) -> str:
+    """", at line N of your code: `...`" for the last frame of the learner's own file (the
+    cell that defined ``learner_fn``), or "" when the traceback does not pass through it."""
+    code = getattr(learner_fn, "__code__", None)
+    if code is None:
+        return ""
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
+              if frame.filename == code.co_filename]
+    if not frames:
+        return ""
+    frame = frames[-1]
+    line = (frame.line or "").strip()
+    return f"; at line {frame.lineno} of your code: `{line}`" if line else \
+        f"; at line {frame.lineno} of your code"
 
 
 def _to_numpy(value) -> np.ndarray:
@@ -205,6 +242,8 @@ def _value_problem(actual, expected, name, diff, bad, atol):
             return f"{name} contains {what} {where}{first}; {what} comes {cause}", None
     largest = float(diff.max())
     problem = f"{name} differs from the reference {where} (max |difference| = {largest:.2g}{first})"
+    if expected.size <= SIDE_BY_SIDE:
+        problem += (f"\n    expected: {_numbers(expected)}\n    yours:    {_numbers(actual)}")
     if actual.ndim == 2 and actual.shape[0] == actual.shape[1] and np.allclose(actual.T, expected):
         problem = f"{name} looks transposed: {name}.T equals the reference"
     elif np.issubdtype(actual.dtype, np.integer) or actual.dtype == bool:
@@ -213,6 +252,12 @@ def _value_problem(actual, expected, name, diff, bad, atol):
         problem += (f"; {name} is float32, the reference float64: use float64 (.double() "
                     f"in torch) to match to {atol:.0e}")
     return problem, largest
+
+
+def _numbers(array: np.ndarray) -> str:
+    """A small array's values, rounded to 4 decimals, on one line."""
+    return np.array2string(np.asarray(array, dtype=float), precision=4, suppress_small=True,
+                           floatmode="fixed", max_line_width=10_000)
 
 
 def _names_str(shape_names, ndim) -> str | None:

@@ -191,16 +191,34 @@ def _block(x, function: str, value: float, sigmoid: bool, width: int = 52) -> st
             f'fill="{ink}">{html.escape(number(value))}</text>')
 
 
+def colour_key(x: int = 300, y: int = 352) -> str:
+    """The key of the diagram's colours (SVG): five swatches from 0 to 1 for the sigmoid gates
+    (Cividis) and from −1 to +1 for the tanh values and the states (RdBu)."""
+    parts = []
+    for row, (label, low, high, sigmoid) in enumerate((("gates σ", 0.0, 1.0, True),
+                                                        ("tanh, c, h", -1.0, 1.0, False))):
+        top = y + 18 * row
+        parts.append(f'<text x="{x - 6}" y="{top + 11}" font-size="10" text-anchor="end">'
+                     f"{html.escape(label)}</text>")
+        for k, value in enumerate(np.linspace(low, high, 5)):
+            parts.append(f'<rect x="{x + 16 * k}" y="{top}" width="16" height="13" '
+                         f'fill="{colour(float(value), sigmoid)}" stroke="#666" '
+                         'stroke-width="0.5"/>')
+        parts.append(f'<text x="{x + 84}" y="{top + 11}" font-size="10">'
+                     f"{html.escape(number(low, 0))} … {html.escape(number(high, 0))}</text>")
+    return "".join(parts)
+
+
 def _svg(kind: str, v: UnitStep, parts: list[str], summary: list[tuple[str, float]]) -> str:
     token = v.token if len(v.token) <= 24 else v.token[:23] + "…"
-    caption = f"unit {v.unit} · t = {v.t} · x_t = '{token}'"
+    caption = f"unit {v.unit} · t = {v.t + 1} · x_t = '{token}'"
     values = ", ".join(f"{name} = {number(value)}" for name, value in summary)
     title = f"{kind} cell, {caption}: {values}"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
             f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" role="img">'
             f"<title>{html.escape(title)}</title>"
             f'<rect x="90" y="40" width="460" height="290" rx="14" fill="#f2f2f2" '
-            f'stroke="#999"/>{"".join(parts)}'
+            f'stroke="#999"/>{"".join(parts)}{colour_key()}'
             f'<text x="15" y="{HEIGHT - 8}" font-size="12">{html.escape(caption)}</text>'
             f'<text x="15" y="20" font-size="11">{_rich(NOTE)}</text>'
             f'<text x="{WIDTH - 10}" y="{HEIGHT - 8}" font-size="10" fill="#666" '

@@ -139,7 +139,7 @@ def equations_html(values: UnitStep) -> str:
     if v.layer > 0:
         notes.append(f"layer {v.layer}: x_t is layer {v.layer - 1}'s output h_t "
                      "(both directions concatenated if bidirectional)")
-    head = f"unit {v.unit} · t = {v.t} · '{v.token}'"
+    head = f"unit {v.unit} · t = {v.t + 1} · '{v.token}'"
     rows = [f"<b>{html.escape(head)}</b>"]
     rows += [html.escape(line) for line in equation_lines(v)]
     rows += [f"<small>{html.escape(note)}</small>" for note in notes]

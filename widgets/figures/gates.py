@@ -4,8 +4,9 @@ these; `gates_figure_static` and `gates_summary` read where no kernel runs.
 
 One heatmap panel (units × tokens) per gate and state: sigmoid gates (i_t, f_t, o_t; r_t, z_t)
 in Cividis on [0, 1]; the candidate (g_t; n_t) and the states c_t, h_t in RdBu on [-1, 1]
-(c_t can leave that range: its colour saturates, hover gives the exact value). Tokens not read
-yet are blank (None), the current token is boxed and the selected unit's row outlined.
+(c_t can leave that range: its colour saturates, hover gives the exact value). Every value is
+drawn once; shapes cover the tokens not read yet, box the current token and outline the
+selected unit's row, so a step moves shapes only.
 
 Lessons: 05, 06.
 """
@@ -24,16 +25,15 @@ from .state import (
     check_view,
     cover_shape,
     current_token,
-    heatmap_z,
-    plot_text,
+    full_height,
+    full_z,
+    hover_labels,
     read_mask,
+    static_frames_dict,
     step_box,
-    step_slider,
+    token_ticks,
     view_title,
 )
-
-MAX_TICK_LABELS = 60
-"""With more tokens than this the x axis shows step numbers; hover still gives each token."""
 
 
 class Panel(NamedTuple):
@@ -82,80 +82,81 @@ def panel_states(trace: Trace, layer: int, direction: int) -> list[tuple[Panel, 
     return [(panel, arrays[panel.key][layer, direction]) for panel in PANELS[trace.kind]]
 
 
-def gate_view(trace: Trace, step: int, layer: int = -1, direction: int = 0,
-              unit: int = 0) -> dict:
-    """What changes from step to step: ``z`` (one (hidden_size, T) object array per panel,
-    None where not read yet), ``shapes`` (current token boxed, unit row outlined, in every
-    panel) and ``title``. A widget applies it in one ``batch_update()``."""
+def gate_shapes(trace: Trace, step: int, layer: int = -1, direction: int = 0,
+                unit: int = 0) -> list[dict]:
+    """What a step changes in `gate_heatmaps`: a cover over the tokens not read yet and a box
+    on the current token, both over every panel, then in each panel a dotted outline on the
+    unit's row (always in this order, so a step changes three numbers)."""
     check_gated(trace)
     layer, direction, unit, step = check_view(trace, layer, direction, unit, step)
     length, rows = len(trace), trace.hidden_size
-    column = current_token(step, length, direction)
-    z, shapes = [], []
-    for k, (_, states) in enumerate(panel_states(trace, layer, direction), start=1):
-        axes = "" if k == 1 else str(k)
-        z.append(heatmap_z(states, step, direction))
-        shapes += [step_box(column, rows, axes), _unit_row(unit, length, axes)]
-    token = plot_text(trace.tokens[column])
-    title = f"{view_title(trace, layer, direction)} · t = {column} '{token}' · unit {unit}"
-    return {"z": z, "shapes": shapes, "title": title}
+    column, read = current_token(step, length, direction), read_mask(step, length, direction)
+    shapes = [full_height(cover_shape(read, rows)), full_height(step_box(column, rows))]
+    return shapes + [_unit_row(unit, length, "" if k == 1 else str(k))
+                     for k in range(1, len(PANELS[trace.kind]) + 1)]
 
 
 def gate_heatmaps(trace: Trace, step: int, layer: int = -1, direction: int = 0,
                   unit: int = 0) -> go.Figure:
     """One units × tokens heatmap per gate and state, stacked (LSTM: i_t, f_t, g_t, o_t, c_t,
-    h_t; GRU: r_t, z_t, n_t, h_t), each (hidden_size, T), with exact values on hover."""
-    view = gate_view(trace, step, layer, direction, unit)
+    h_t; GRU: r_t, z_t, n_t, h_t), each (hidden_size, T) with every value drawn and exact
+    values on hover, and `gate_shapes` on top."""
+    return go.Figure(gate_heatmaps_dict(trace, step, layer, direction, unit))
+
+
+def gate_heatmaps_dict(trace: Trace, step: int, layer: int = -1, direction: int = 0,
+                       unit: int = 0, panel_px: int | None = None) -> dict:
+    """`gate_heatmaps` as plain plotly JSON (nothing validated: cheap to reuse for the static
+    copy); ``panel_px`` sets each panel's height (default from hidden_size)."""
+    shapes = gate_shapes(trace, step, layer, direction, unit)
     layer, direction, *_ = check_view(trace, layer, direction)
     panels = panel_states(trace, layer, direction)
     rows, length = trace.hidden_size, len(trace)
-    panel_px = int(np.clip(14 * rows, 60, 160))
-    height = 120 + len(panels) * (panel_px + 36)
-    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True,
-                        vertical_spacing=36 / (height - 120),
-                        subplot_titles=[f"{p.symbol[0]}<sub>t</sub> · {p.label}"
-                                        for p, _ in panels])
-    labels = [plot_text(token) for token in trace.tokens]
-    for k, ((panel, _), z) in enumerate(zip(panels, view["z"], strict=True), start=1):
-        fig.add_trace(go.Heatmap(
-            z=z, x=list(range(length)), y=list(range(rows)), customdata=[labels] * rows,
-            coloraxis="coloraxis" if panel.sigmoid else "coloraxis2", hoverongaps=False,
-            name=panel.symbol, hovertemplate=(f"t = %{{x}} · '%{{customdata}}'<br>unit %{{y}}"
-                                              f"<br>{panel.symbol} = %{{z:+.4f}}<extra></extra>")),
-            row=k, col=1)
-        fig.update_yaxes(autorange="reversed", title_text="unit", row=k, col=1)
-    fig.update_layout(
-        title={"text": view["title"], "font": {"size": 14}}, shapes=view["shapes"],
-        height=height, margin={"l": 60, "r": 20, "t": 60, "b": 60},
-        plot_bgcolor="#f4f4f4", **_colour_axes())
-    ticks = {"tickmode": "array", "tickvals": list(range(length)), "ticktext": labels} \
-        if length <= MAX_TICK_LABELS else {"tickmode": "auto"}
-    fig.update_xaxes(title_text="token", row=len(panels), col=1, **ticks)
-    return fig
+    panel_px = panel_px or int(np.clip(14 * rows, 60, 160))
+    gap = 22 if panel_px < 50 else 30
+    height = 90 + len(panels) * (panel_px + gap)
+    grid = make_subplots(rows=len(panels), cols=1, shared_xaxes=True,
+                         vertical_spacing=gap / (height - 90),
+                         subplot_titles=[f"{p.symbol[0]}<sub>t</sub> · {p.label}"
+                                         for p, _ in panels])
+    layout = grid.layout.to_plotly_json()
+    hover = [hover_labels(trace.tokens)] * rows
+    data = [{"type": "heatmap", "z": full_z(states), "x": list(range(length)),
+             "y": list(range(rows)), "customdata": hover, "hoverongaps": False,
+             "coloraxis": "coloraxis" if panel.sigmoid else "coloraxis2", "name": panel.symbol,
+             "xaxis": "x" if k == 1 else f"x{k}", "yaxis": "y" if k == 1 else f"y{k}",
+             "hovertemplate": (f"%{{customdata}}<br>unit %{{y}}<br>{panel.symbol} = "
+                               "%{z:+.4f}<extra></extra>")}
+            for k, (panel, states) in enumerate(panels, start=1)]
+    for k in range(1, len(panels) + 1):
+        axis = layout[f"yaxis{'' if k == 1 else k}"]
+        axis.update(autorange="reversed", title={"text": "unit"})
+    layout[f"xaxis{len(panels) if len(panels) > 1 else ''}"].update(
+        title={"text": "token"}, **token_ticks(trace.tokens))
+    layout.update(title={"text": view_title(trace, layer, direction), "font": {"size": 14}},
+                  shapes=shapes, height=height, margin={"l": 60, "r": 20, "t": 50, "b": 40},
+                  plot_bgcolor="#f4f4f4", **_colour_axes())
+    return {"data": data, "layout": layout}
 
 
 def gates_figure_static(trace: Trace, layer: int = -1, direction: int = 0,
                         unit: int = 0) -> go.Figure:
-    """The GateViewer without a kernel: `gate_heatmaps` with every value drawn, a slider and
-    one frame per step; each frame (layout only) boxes the current token and covers the tokens
-    not read yet. Opens at the last step."""
-    last = len(check_gated(trace)) - 1
+    """The GateViewer without a kernel: `gate_heatmaps` with a slider and one frame per step;
+    each frame (layout only) boxes the current token and covers the tokens not read yet.
+    Opens at the last step."""
+    return go.Figure(gates_static_dict(trace, layer, direction, unit))
+
+
+def gates_static_dict(trace: Trace, layer: int = -1, direction: int = 0, unit: int = 0,
+                      step: int | None = None, figure: dict | None = None) -> dict:
+    """`gates_figure_static` as a plain dict (cheap), opened at ``step`` (default the last);
+    ``figure`` is the `gate_heatmaps_dict` to extend."""
+    check_gated(trace)
     layer, direction, unit, _ = check_view(trace, layer, direction, unit)
-    fig = gate_heatmaps(trace, last, layer, direction, unit)
-    for heatmap, (_, states) in zip(fig.data, panel_states(trace, layer, direction),
-                                    strict=True):
-        heatmap.z = np.round(states.T.astype(float), 4)
-    frames = []
-    for s in range(last + 1):
-        view = gate_view(trace, s, layer, direction, unit)
-        covers = [cover_shape(read_mask(s, last + 1, direction), trace.hidden_size,
-                         "" if k == 1 else str(k)) for k in range(1, len(fig.data) + 1)]
-        frames.append(go.Frame(name=str(s), layout={"shapes": view["shapes"] + covers,
-                                                    "title": {"text": view["title"]}}))
-    fig.frames = frames
-    fig.update_layout(shapes=frames[-1].layout.shapes, height=fig.layout.height + 60,
-                      sliders=[step_slider(trace, direction)])
-    return fig
+    step = len(trace) - 1 if step is None else step
+    figure = figure or gate_heatmaps_dict(trace, step, layer, direction, unit)
+    return static_frames_dict(figure, lambda s: gate_shapes(trace, s, layer, direction, unit),
+                              trace.tokens, direction, step)
 
 
 def gates_summary(trace: Trace, layer: int = -1, direction: int = 0) -> str:

@@ -140,17 +140,30 @@ def gradient_figure_static(left: GradientTrace, right: GradientTrace | None = No
                            relative: bool = False) -> go.Figure:
     """`gradient_figure` without a kernel: a slider over the tokens whose frames (layout
     only) move the vertical line and write that token's values in the title."""
+    return go.Figure(gradient_static_dict(left, right, relative))
+
+
+def gradient_static_dict(left: GradientTrace, right: GradientTrace | None = None,
+                         relative: bool = False, step: int | None = None,
+                         figure: dict | None = None) -> dict:
+    """`gradient_figure_static` as a plain dict (cheap: nothing validated), opened at token
+    ``step`` (default the last); ``figure`` is `gradient_figure`'s JSON to extend."""
     traces = check_traces(left, right)
-    fig = gradient_figure(left, right, step=len(left) - 1, relative=relative)
-    fig.frames = [go.Frame(name=str(k), layout={"shapes": [step_line(k, len(left))], "title": {
-        "text": _title_lines(step_text(traces, k))}}) for k in range(len(left))]
+    length = len(left)
+    step = length - 1 if step is None else expect_int("step", step, 0, length - 1)
+    if figure is None:
+        figure = gradient_figure(left, right, step=step, relative=relative).to_plotly_json()
+    frames = [{"name": str(k), "layout": {"shapes": [step_line(k, length)], "title": {
+        "text": _title_lines(step_text(traces, k))}}} for k in range(length)]
     steps = [{"method": "animate", "label": plot_text(token[:12]), "args": [[str(k)], ANIMATE]}
              for k, token in enumerate(left.tokens)]
-    fig.update_layout(sliders=[{"active": len(left) - 1, "steps": steps, "pad": {"t": 110},
-                                "currentvalue": {"prefix": "token: "}}], height=700,
-                      title={"text": _title_lines(step_text(traces, len(left) - 1))},
-                      margin={"t": 110})
-    return fig
+    old = figure["layout"]
+    layout = {**old, "shapes": [step_line(step, length)], "height": 700,
+              "sliders": [{"active": step, "steps": steps, "pad": {"t": 110},
+                           "currentvalue": {"prefix": "token: "}}],
+              "title": {**old.get("title", {}), "text": _title_lines(step_text(traces, step))},
+              "margin": {**old.get("margin", {}), "t": 110}}
+    return {"data": figure["data"], "layout": layout, "frames": frames}
 
 
 def decay_figure(curves: Sequence[DecayCurve], title: str | None = None) -> go.Figure:

@@ -18,11 +18,14 @@ from .state import (
     check_view,
     cover_shape,
     current_token,
-    heatmap_z,
-    plot_text,
+    full_height,
+    full_z,
+    hover_labels,
     read_mask,
+    static_frames_dict,
     step_box,
-    step_slider,
+    token_ticks,
+    unit_box,
 )
 
 
@@ -33,70 +36,82 @@ def panel_axes(trace: Trace, layer: int, direction: int) -> str:
     return "" if index == 1 else str(index)
 
 
-def layer_grid_z(trace: Trace, step: int) -> list[np.ndarray]:
-    """One (H, T) heatmap z per panel, in `layer_grid_figure`'s trace order, at ``step``."""
-    return [heatmap_z(trace.hidden[layer, direction], step, direction)
-            for layer in reversed(range(trace.num_layers))
-            for direction in range(trace.num_directions)]
-
-
-def layer_grid_shapes(trace: Trace, step: int, output_token: int) -> list[dict]:
-    """Per panel a box on the token it reads at ``step``; in the top layer a dashed box on
-    ``output_token``: ``output[t]`` concatenates those states (forward, then backward)."""
+def layer_grid_shapes(trace: Trace, step: int, output_token: int, unit: int = 0) -> list[dict]:
+    """Per direction (a column of panels) a cover over the tokens it has not read at ``step``
+    and a box on the token it reads, over every layer; in the top layer a dashed box on
+    ``output_token``: ``output[t]`` concatenates those states (forward, then backward).
+    Last, in every panel a dotted outline on ``unit``'s row. Always the same shapes in the same
+    order, so a step changes a few numbers."""
     length, rows, top = len(trace), trace.hidden_size, trace.num_layers - 1
-    shapes = []
+    columns = [(d, panel_axes(trace, top, d)) for d in range(trace.num_directions)]
+    shapes = [full_height(cover_shape(read_mask(step, length, d), rows, axes))
+              for d, axes in columns]
+    shapes += [full_height(step_box(current_token(step, length, d), rows, axes))
+               for d, axes in columns]
+    shapes += [{**step_box(output_token, rows, axes),
+                "line": {"color": "#444", "width": 2, "dash": "dash"}} for _, axes in columns]
     for layer in range(trace.num_layers):
         for direction in range(trace.num_directions):
             axes = panel_axes(trace, layer, direction)
-            shapes.append(step_box(current_token(step, length, direction), rows, axes))
-            if layer == top:
-                shapes.append({**step_box(output_token, rows, axes),
-                               "line": {"color": "#444", "width": 2, "dash": "dash"}})
+            shapes.append({**unit_box(unit, length), "xref": "x" + axes, "yref": "y" + axes})
     return shapes
 
 
-def layer_grid_figure(trace: Trace, step: int, output_token: int = 0) -> go.Figure:
+def layer_grid_figure(trace: Trace, step: int, output_token: int = 0,
+                      unit: int = 0) -> go.Figure:
     """A grid of layers × directions (top layer first row; forward left, backward right), each
-    a units × tokens heatmap of h_t filled up to ``step`` (forward left to right, backward right
-    to left), each panel titled with its row in torch's ``h_n`` (l * D + d)."""
-    _, _, _, step = check_view(trace, step=step)
+    a units × tokens heatmap of h_t with every value drawn and the tokens not read at ``step``
+    covered (forward fills left to right, backward right to left), each panel titled with its
+    row in torch's ``h_n`` (l * D + d)."""
+    return go.Figure(layer_grid_dict(trace, step, output_token, unit))
+
+
+def layer_grid_dict(trace: Trace, step: int, output_token: int = 0, unit: int = 0) -> dict:
+    """`layer_grid_figure` as plain plotly JSON (nothing validated: cheap to reuse for the
+    static copy)."""
+    _, _, unit, step = check_view(trace, unit=unit, step=step)
     output_token = expect_int("output_token", output_token, 0, len(trace) - 1)
     num_layers, num_directions, length = trace.num_layers, trace.num_directions, len(trace)
     titles = [f"layer {layer} · {DIRECTION_NAMES[d] if num_directions == 2 else 'forward →'}"
               f" · h_n[{layer * num_directions + d}]"
               for layer in reversed(range(num_layers)) for d in range(num_directions)]
-    panel = int(np.clip(40 + 8 * trace.hidden_size, 120, 300))
-    height = 110 + num_layers * (panel + 60)
-    fig = make_subplots(rows=num_layers, cols=num_directions, subplot_titles=titles,
-                        shared_xaxes=True, vertical_spacing=60 / height, horizontal_spacing=0.06)
-    labels = [plot_text(token) for token in trace.tokens]
-    for index, z in enumerate(layer_grid_z(trace, step)):
-        fig.add_trace(go.Heatmap(
-            z=z, x=list(range(length)), coloraxis="coloraxis", hoverongaps=False,
-            customdata=[labels] * trace.hidden_size,
-            hovertemplate="t = %{x} · '%{customdata}'<br>unit %{y}<br>h = %{z:+.4f}"
-                          "<extra></extra>"),
-            row=index // num_directions + 1, col=index % num_directions + 1)
-    fig.update_xaxes(tickvals=list(range(length)), ticktext=labels)
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(shapes=layer_grid_shapes(trace, step, output_token),
-                      coloraxis={"colorscale": DIVERGING, "cmin": -1, "cmax": 1, "cmid": 0},
-                      height=height,
-                      margin={"l": 40, "r": 20, "t": 50, "b": 60}, plot_bgcolor="#f4f4f4")
-    return fig
+    panel = int(np.clip(30 + 6 * trace.hidden_size, 90, 180))   # compact: one screen
+    height = 100 + num_layers * (panel + 45)
+    grid = make_subplots(rows=num_layers, cols=num_directions, subplot_titles=titles,
+                         shared_xaxes=True, vertical_spacing=45 / height,
+                         horizontal_spacing=0.06)
+    layout = grid.layout.to_plotly_json()
+    hover = [hover_labels(trace.tokens)] * trace.hidden_size
+    data = []
+    for index, (layer, direction) in enumerate(
+            (layer, d) for layer in reversed(range(num_layers)) for d in range(num_directions)):
+        axes = "" if index == 0 else str(index + 1)
+        data.append({"type": "heatmap", "z": full_z(trace.hidden[layer, direction]),
+                     "x": list(range(length)), "coloraxis": "coloraxis", "hoverongaps": False,
+                     "customdata": hover, "xaxis": "x" + axes, "yaxis": "y" + axes,
+                     "hovertemplate": "%{customdata}<br>unit %{y}<br>h = %{z:+.4f}"
+                                      "<extra></extra>"})
+        layout["xaxis" + axes].update(token_ticks(trace.tokens))
+        layout["yaxis" + axes].update(autorange="reversed")
+    layout.update(shapes=layer_grid_shapes(trace, step, output_token, unit),
+                  coloraxis={"colorscale": DIVERGING, "cmin": -1, "cmax": 1, "cmid": 0,
+                             "colorbar": {"title": {"text": "h_t"}, "thickness": 12}},
+                  height=height, margin={"l": 40, "r": 20, "t": 50, "b": 60},
+                  plot_bgcolor="#f4f4f4")
+    return {"data": data, "layout": layout}
 
 
 def layer_grid_static(trace: Trace, output_token: int = 0) -> go.Figure:
     """The LayerStepper without a kernel: the full grid with a slider and one frame per step
     (boxes and covers over the tokens not read yet)."""
-    fig = layer_grid_figure(trace, len(trace) - 1, output_token)
-    frames = []
-    for s in range(len(trace)):
-        covers = [cover_shape(read_mask(s, len(trace), d), trace.hidden_size,
-                         panel_axes(trace, layer, d))
-                  for layer in range(trace.num_layers) for d in range(trace.num_directions)]
-        frames.append(go.Frame(name=str(s), layout={
-            "shapes": covers + layer_grid_shapes(trace, s, output_token)}))
-    fig.frames = frames
-    fig.update_layout(shapes=frames[-1].layout.shapes, sliders=[step_slider(trace, 0)])
-    return fig
+    return go.Figure(layer_static_dict(trace, output_token))
+
+
+def layer_static_dict(trace: Trace, output_token: int = 0, step: int | None = None,
+                      figure: dict | None = None, unit: int = 0) -> dict:
+    """`layer_grid_static` as a plain dict (cheap), opened at ``step`` (default the last);
+    ``figure`` is the `layer_grid_dict` to extend."""
+    step = len(trace) - 1 if step is None else step
+    figure = figure or layer_grid_dict(trace, step, output_token, unit)
+    return static_frames_dict(figure, lambda s: layer_grid_shapes(trace, s, output_token, unit),
+                              trace.tokens, 0, step)

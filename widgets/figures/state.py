@@ -5,7 +5,7 @@ plotly figure or an HTML string out. The StateStepper (lessons 02-03) and the La
 Reading order: at step s the forward direction (0) reads token s, the backward direction (1)
 reads token T-1-s; tokens not read yet are blank (None in ``z``).
 
-Lessons: 02, 03, 04, 05, 06, 07, 08.
+Lessons: 02, 03, 07.
 """
 
 from __future__ import annotations
@@ -77,6 +77,12 @@ def step_box(column: int, rows: int, axes: str = "") -> dict:
             "xref": "x" + axes, "yref": "y" + axes}
 
 
+def full_height(shape: dict) -> dict:
+    """``shape`` stretched over the whole plotting area's height (``yref`` "paper"): one box
+    or cover for all the panels stacked on a shared token axis."""
+    return {**shape, "yref": "paper", "y0": 0.0, "y1": 1.0}
+
+
 def unit_box(unit: int, length: int) -> dict:
     """A dotted outline around the chosen unit's row, ``length`` = T tokens wide."""
     return {**BOX, "line": {"color": "black", "width": 1, "dash": "dot"}, "x0": -0.5,
@@ -92,26 +98,84 @@ def plot_text(text: str) -> str:
 def state_heatmap(trace: Trace, step: int, layer: int = -1, direction: int = 0,
                   unit: int = 0) -> go.Figure:
     """Units × tokens heatmap of h_t (``trace.hidden[layer, direction]``, (T, H)) at ``step``:
-    tokens on x, units on y, RdBu in [-1, 1] (values beyond saturate; hover shows them), the
-    current token boxed, tokens not read yet blank, the chosen unit's row outlined."""
+    tokens on x, units on y, RdBu in [-1, 1] (values beyond saturate; hover shows them), every
+    value drawn once and `state_shapes` on top (the tokens not read yet covered, the current
+    token boxed, the chosen unit's row outlined): a step moves shapes only."""
+    return go.Figure(state_heatmap_dict(trace, step, layer, direction, unit))
+
+
+def state_heatmap_dict(trace: Trace, step: int, layer: int = -1, direction: int = 0,
+                       unit: int = 0) -> dict:
+    """`state_heatmap` as plain plotly JSON (a dict, numpy arrays inside; nothing validated,
+    so building it is cheap): the widget and its static copy share it."""
     layer, direction, unit, step = check_view(trace, layer, direction, unit, step)
     states = trace.hidden[layer, direction]
     length, rows = states.shape
-    labels = [plot_text(token) for token in trace.tokens]
-    heatmap = go.Heatmap(
-        z=heatmap_z(states, step, direction), x=list(range(length)), y=list(range(rows)),
-        customdata=[labels] * rows, colorscale=DIVERGING, **DIVERGING_RANGE, hoverongaps=False,
-        colorbar={"title": {"text": "h"}, "thickness": 12},
-        hovertemplate="t = %{x} · '%{customdata}'<br>unit %{y}<br>h = %{z:+.4f}<extra></extra>")
-    fig = go.Figure(heatmap)
-    fig.update_layout(
-        shapes=[step_box(current_token(step, length, direction), rows), unit_box(unit, length)],
-        title={"text": view_title(trace, layer, direction), "font": {"size": 14}},
-        xaxis={"tickvals": list(range(length)), "ticktext": labels, "title": "token"},
-        yaxis={"title": "unit", "autorange": "reversed"},
-        height=int(np.clip(120 + 12 * rows, 280, 560)), margin={"l": 60, "r": 20, "t": 40, "b": 60},
-        plot_bgcolor="#f4f4f4")
-    return fig
+    heatmap = {
+        "type": "heatmap", "z": full_z(states), "x": list(range(length)),
+        "y": list(range(rows)), "customdata": [hover_labels(trace.tokens)] * rows,
+        "colorscale": DIVERGING, **DIVERGING_RANGE, "hoverongaps": False,
+        "colorbar": {"title": {"text": "h_t"}, "thickness": 12},
+        "hovertemplate": "%{customdata}<br>unit %{y}<br>h = %{z:+.4f}<extra></extra>"}
+    layout = {
+        "shapes": state_shapes(trace, step, layer, direction, unit),
+        "title": {"text": view_title(trace, layer, direction), "font": {"size": 14}},
+        "xaxis": {**token_ticks(trace.tokens), "title": {"text": "token"}},
+        "yaxis": {"title": {"text": "unit"}, "autorange": "reversed"},
+        "height": int(np.clip(120 + 10 * rows, 260, 380)),
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 60}, "plot_bgcolor": "#f4f4f4"}
+    return {"data": [heatmap], "layout": layout}
+
+
+def state_shapes(trace: Trace, step: int, layer: int = -1, direction: int = 0,
+                 unit: int = 0) -> list[dict]:
+    """What a step changes in `state_heatmap`: a cover over the tokens not read yet, a box on
+    the current token and a dotted outline on the unit's row (always three shapes, in this
+    order, so a step changes a few numbers)."""
+    length, rows = len(trace), trace.hidden_size
+    return [cover_shape(read_mask(step, length, direction), rows),
+            step_box(current_token(step, length, direction), rows), unit_box(unit, length)]
+
+
+def full_z(states: np.ndarray) -> np.ndarray:
+    """(T, H) states -> (H, T) floats rounded to 4 decimals, every value (a cover shape hides
+    the tokens not read yet)."""
+    return np.round(states.T.astype(float), 4)
+
+
+def hover_labels(tokens: list[str]) -> list[str]:
+    """Each token's hover label, "t = 3 · 'plot'" (t counted from 1, the course's convention;
+    text escaped for plotly). Every heatmap of"""
+    return [f"t = {t} · '{plot_text(token)}'" for t, token in enumerate(tokens, start=1)]
+
+
+def token_ticks(tokens: list[str], most: int = 40) -> dict:
+    """x-axis ticks: every token's text up to ``most`` tokens, else every k-th (labels
+    thinned so they stay readable at 200 tokens; hover names every token)."""
+    every = max(1, -(-len(tokens) // most))
+    shown = list(range(0, len(tokens), every))
+    return {"tickmode": "array", "tickvals": shown,
+            "ticktext": [plot_text(tokens[t][:12]) for t in shown]}
+
+
+def static_frames_dict(figure: dict, shapes_at, tokens: list[str], direction: int, step: int,
+                       titles=None) -> dict:
+    """A plain figure dict (``figure``: data and layout) made into a static copy: a slider
+    over the T ``tokens`` and one frame per step whose layout is ``shapes_at(s)`` (and
+    ``titles(s)``), opened at ``step``. Cheap: nothing is validated."""
+    frames, length = [], len(tokens)
+    for s in range(length):
+        layout = {"shapes": shapes_at(s)}
+        if titles is not None:
+            layout["title"] = {"text": titles(s)}
+        frames.append({"name": str(s), "layout": layout})
+    slider = step_slider_dict(tokens, length, direction)
+    slider["active"] = step
+    layout = {**figure["layout"], **frames[step]["layout"], "sliders": [slider],
+              "height": figure["layout"]["height"] + 60}
+    if titles is not None:
+        layout["title"] = {**figure["layout"].get("title", {}), "text": titles(step)}
+    return {"data": figure["data"], "layout": layout, "frames": frames}
 
 
 def view_title(trace: Trace, layer: int, direction: int) -> str:
@@ -123,20 +187,28 @@ def view_title(trace: Trace, layer: int, direction: int) -> str:
 
 
 def token_cells(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
-                step: int | None = None) -> list[TokenCell]:
+                step: int | None = None, colours: list[str] | None = None) -> list[TokenCell]:
     """The sentence coloured by one unit: one `TokenCell` per token (T). With ``step`` the
-    tokens not read yet have value None and a grey colour."""
+    tokens not read yet have value None and a grey colour. ``colours``: the unit's
+    `unit_colours`, when the caller keeps them between steps."""
     last = len(trace) - 1
     layer, direction, unit, step = check_view(trace, layer, direction, unit,
                                               last if step is None else step)
     values = trace.hidden[layer, direction, :, unit].astype(float)
     read = read_mask(step, len(trace), direction)
-    colours = pcolors.sample_colorscale(DIVERGING, list((np.clip(values, -1, 1) + 1) / 2))
+    if colours is None:
+        colours = unit_colours(trace, unit, layer, direction)
     now = current_token(step, len(trace), direction)
     return [TokenCell(t, token, float(values[t]) if read[t] else None,
                       colours[t] if read[t] else "#eeeeee",
                       "white" if read[t] and abs(values[t]) > 0.6 else "black", t == now)
             for t, token in enumerate(trace.tokens)]
+
+
+def unit_colours(trace: Trace, unit: int, layer: int = -1, direction: int = 0) -> list[str]:
+    """The T colours of one unit's h_t on the diverging scale (values clipped to [-1, 1])."""
+    values = trace.hidden[layer, direction, :, unit].astype(float)
+    return pcolors.sample_colorscale(DIVERGING, list((np.clip(values, -1, 1) + 1) / 2))
 
 
 def sentence_html(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
@@ -147,7 +219,7 @@ def sentence_html(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
     for cell in token_cells(trace, unit, layer, direction, step):
         value = "…" if cell.value is None else f"{cell.value:+.2f}"
         border = "2px solid black" if cell.current else "2px solid transparent"
-        title = html.escape(f"t = {cell.t} · '{cell.token}' · h = {value}")
+        title = html.escape(f"t = {cell.t + 1} · '{cell.token}' · h = {value}")
         spans.append(
             f'<span title="{title}" style="background:{cell.colour};color:{cell.text_colour};'
             f'border:{border};padding:1px 3px;margin:1px;display:inline-block">'
@@ -155,22 +227,24 @@ def sentence_html(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
     return f'<div style="line-height:1.9;font-family:monospace">{" ".join(spans)}</div>'
 
 
-def state_figure_static(trace: Trace, layer: int = -1, direction: int = 0) -> go.Figure:
+def state_figure_static(trace: Trace, layer: int = -1, direction: int = 0,
+                        step: int | None = None) -> go.Figure:
     """The StateStepper without a kernel: a plotly figure with a slider and one frame per
     step; each frame boxes the current token and covers the tokens not read yet (layout only,
-    so the file stays small). Opens at the last step; plotly's HTML output plays the frames
-    once on load unless shown with ``auto_play=False``."""
-    layer, direction, _, _ = check_view(trace, layer, direction)
-    last = len(trace) - 1
-    fig = state_heatmap(trace, last, layer, direction)     # the last step shows every value
-    rows = trace.hidden_size
-    frames = [go.Frame(name=str(s), layout={"shapes": [
-        cover_shape(read_mask(s, len(trace), direction), rows),
-        step_box(current_token(s, len(trace), direction), rows)]}) for s in range(len(trace))]
-    fig.frames = frames
-    fig.update_layout(shapes=frames[-1].layout.shapes, sliders=[step_slider(trace, direction)],
-                      height=fig.layout.height + 60)
-    return fig
+    so the file stays small). Opens at ``step`` (default the last)."""
+    return go.Figure(state_static_dict(trace, layer, direction, step=step))
+
+
+def state_static_dict(trace: Trace, layer: int = -1, direction: int = 0, unit: int = 0,
+                      step: int | None = None, figure: dict | None = None) -> dict:
+    """`state_figure_static` as a plain dict (cheap); ``figure`` is the `state_heatmap_dict`
+    to extend (built when not given)."""
+    layer, direction, unit, _ = check_view(trace, layer, direction, unit)
+    step = len(trace) - 1 if step is None else step
+    figure = figure or state_heatmap_dict(trace, step, layer, direction, unit)
+    return static_frames_dict(figure,
+                              lambda s: state_shapes(trace, s, layer, direction, unit),
+                              trace.tokens, direction, step)
 
 
 def cover_shape(read: np.ndarray, rows: int, axes: str = "") -> dict:
@@ -184,14 +258,20 @@ def cover_shape(read: np.ndarray, rows: int, axes: str = "") -> dict:
 
 def step_slider(trace: Trace, direction: int) -> dict:
     """A plotly slider with one step per token, animating to frame str(step) (static forms)."""
+    return step_slider_dict(trace.tokens, len(trace), direction)
+
+
+def step_slider_dict(tokens: list[str], length: int, direction: int) -> dict:
+    """`step_slider` from the tokens: labels "t = 3 · 'not'" (t from 1), opened at the end."""
     steps = []
-    for s in range(len(trace)):
-        token = trace.tokens[current_token(s, len(trace), direction)]
-        steps.append({"method": "animate", "label": plot_text(token[:12]), "args": [
+    for s in range(length):
+        t = current_token(s, length, direction)
+        label = f"{t + 1} · {plot_text(tokens[t][:12])}"
+        steps.append({"method": "animate", "label": label, "args": [
             [str(s)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
                        "transition": {"duration": 0}}]})
     return {"active": len(steps) - 1, "steps": steps, "pad": {"t": 50},
-            "currentvalue": {"prefix": "token: "}}
+            "currentvalue": {"prefix": "t = "}}
 
 
 def state_summary(trace: Trace, layer: int = -1, direction: int = 0) -> str:
@@ -205,7 +285,7 @@ def state_summary(trace: Trace, layer: int = -1, direction: int = 0) -> str:
     k, unit = np.unravel_index(int(np.argmax(jumps)), jumps.shape)
     t, final = int(order[k]), seen[-1]
     return (f"{view_title(trace, layer, direction)}, {len(trace)} tokens.\n"
-            f"Largest one-step change: unit {unit} at '{trace.tokens[t]}' (t = {t}): "
+            f"Largest one-step change: unit {unit} at '{trace.tokens[t]}' (t = {t + 1}): "
             f"{seen[k, unit]:+.3f} -> {seen[k + 1, unit]:+.3f}.\n"
             f"Final state: min {final.min():+.3f}, max {final.max():+.3f}; "
             f"{int((final > 0.5).sum())} units above +0.5, {int((final < -0.5).sum())} below -0.5.")

@@ -18,6 +18,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..arguments import expect_choice, expect_int, expect_type
+from ..views.keys import KeyBridge
 from ..views.static import script_json
 from . import store
 from .bank import QUIZZES, load_bank, questions_for, sections, validate_bank
@@ -171,8 +172,9 @@ class Quiz(w.VBox):
         self.retry_button = w.Button(description="Retry", tooltip="Clear all answers and try again")
         self.retry_button.on_click(lambda _b: self.retry())
         super().__init__([w.HTML(f"{STYLE}<h4>{escape(self.title)}</h4>"), *self.views,
-                          self.score_line, self.retry_button, self.status])
+                          self.score_line, self.retry_button, self.status, KeyBridge()])
         self.add_class("rnn-quiz")
+        self.add_class("rnn-keys")       # keys stay in the quiz: arrows, Enter (views/keys.py)
         self._update_score()
 
     def check(self, index: int) -> Grade:

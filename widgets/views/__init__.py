@@ -9,6 +9,10 @@
 - ``sampler`` (SampleStepper, lesson 09): step through a generated text.
 - ``static``: every widget's static copy for pages without a kernel, and the nbconvert
   preprocessor that puts plotly.js into an exported page.
+- ``figure_sync``: live figures made once from a figure dict; a step sends only the shape
+  coordinates that changed.
+- ``keys``: the few lines of front-end code (an anywidget) that keep keys inside a widget and
+  make ← / → step it, in JupyterLab and Notebook 7.
 
 Lessons: 00, 02, 03, 04, 05, 06, 07, 09.
 """

@@ -17,25 +17,30 @@ from collections.abc import Callable, Sequence
 
 import ipywidgets as ipw
 
-from ..arguments import expect_int, expect_type, type_name
+from ..arguments import expect_choice, expect_int, expect_type, type_name
+from .keys import KeyBridge
 from .static import StaticForm, static_form
 
 HELP_TEXT = (
-    "<b>Prev</b> / <b>Next</b> step one token, &#9654; plays through them. "
-    "Keyboard: click the slider's handle, then &larr; / &rarr; step one token."
+    "<b>Prev</b> / <b>Next</b> step one token, &#9654; plays through them, &#9632; pauses. "
+    "Keyboard: click the slider's handle (or anywhere in the widget), then &larr; / &rarr; "
+    "step one token."
 )
 MAX_LABEL = 24
 """Labels longer than this many characters are cut with '…' in the readout."""
 
 
 class StepControls(StaticForm, ipw.VBox):
-    """A step bar: Prev, Play, Next, a slider and a readout such as "step 3 / 7 · 'not'".
+    """A step bar: Prev, Play, Next, a slider and a readout such as "t = 3 / 7 · 'not'".
 
     Args:
         tokens: one label per step (T >= 1), usually the tokens in reading order.
         value: the first step shown, in [0, T-1].
         interval_ms: milliseconds per step while playing.
         quote: show the label in quotes (tokens) or as is (e.g. "→ 'a' · ← 'b'").
+        index: "t" (the readout names the token's position t = 1..T, the course's
+            convention) or "step" (e.g. the LayerStepper, whose step reads two tokens).
+        backward: the labels run backward (step s reads token t = T - s).
 
     Attributes: ``slider`` (IntSlider, the step), ``play`` (Play, jslinked to the slider),
     ``prev_button``, ``next_button``, ``readout`` (HTML), ``help`` (HTML, how to step).
@@ -43,23 +48,28 @@ class StepControls(StaticForm, ipw.VBox):
     """
 
     def __init__(self, tokens: Sequence[str], *, value: int = 0, interval_ms: int = 600,
-                 quote: bool = True):
+                 quote: bool = True, index: str = "t", backward: bool = False):
         self._tokens = _labels(tokens)
         self._quote = bool(quote)
+        self._index = expect_choice("index", index, ["t", "step"])
+        self._backward = bool(backward)
         self._callbacks: list[Callable[[int], None]] = []
         self._quiet = False
         last = len(self._tokens) - 1
         value = expect_int("value", value, 0, last)
         interval_ms = expect_int("interval_ms", interval_ms, 20)
         self.slider = ipw.IntSlider(value=value, min=0, max=last, readout=False,
-                                    description="step", layout=ipw.Layout(width="320px"))
+                                    description=self._index,
+                                    layout=ipw.Layout(width="320px"))
         self.play = ipw.Play(value=value, min=0, max=last, interval=interval_ms,
                              show_repeat=False, description="play")
         self.link = ipw.jslink((self.play, "value"), (self.slider, "value"))
-        self.prev_button = ipw.Button(description="◀ Prev", tooltip="previous token",
+        self.prev_button = ipw.Button(description="◀ Prev", tooltip="previous token (←)",
                                       layout=ipw.Layout(width="80px"))
-        self.next_button = ipw.Button(description="Next ▶", tooltip="next token",
+        self.next_button = ipw.Button(description="Next ▶", tooltip="next token (→)",
                                       layout=ipw.Layout(width="80px"))
+        self.prev_button.add_class("rnn-prev")
+        self.next_button.add_class("rnn-next")
         self.readout = ipw.HTML()
         self.help = ipw.HTML(f"<small>{HELP_TEXT}</small>")
         self.prev_button.on_click(lambda _: self._move(-1))
@@ -68,8 +78,9 @@ class StepControls(StaticForm, ipw.VBox):
         self._refresh()
         bar = ipw.HBox([self.prev_button, self.play, self.next_button, self.slider,
                         self.readout], layout=ipw.Layout(align_items="center"))
-        super().__init__([bar, self.help])
+        super().__init__([bar, self.help, KeyBridge()])
         self.add_class("rnn-step-controls")
+        self.add_class("rnn-keys")
 
     @property
     def value(self) -> int:
@@ -91,10 +102,11 @@ class StepControls(StaticForm, ipw.VBox):
             raise TypeError(f"`callback` must be callable, got {type_name(callback)}")
         self._callbacks.append(callback)
 
-    def set_tokens(self, tokens: Sequence[str]) -> None:
-        """Switch to a new sequence and go back to step 0, WITHOUT calling the callbacks
-        (the owner redraws itself once after swapping its data)."""
+    def set_tokens(self, tokens: Sequence[str], backward: bool = False) -> None:
+        """Switch to a new sequence (read ``backward`` or not) and go back to step 0, WITHOUT
+        calling the callbacks (the owner redraws itself once after swapping its data)."""
         self._tokens = _labels(tokens)
+        self._backward = bool(backward)
         last = len(self._tokens) - 1
         self._quiet = True
         try:
@@ -106,12 +118,18 @@ class StepControls(StaticForm, ipw.VBox):
         self._refresh()
 
     def label(self, step: int) -> str:
-        """The readout's text (HTML-escaped) for ``step``: "step 3 / 7 · 'not'"."""
+        """The readout's text (HTML-escaped) for ``step``: "t = 3 / 7 · 'not'" (t = 1..T,
+        the token's position, counted from the end's side when reading backward), or
+        "step 3 / 7 · ..." with ``index="step"``."""
         token = self._tokens[step]
         if len(token) > MAX_LABEL:
             token = token[: MAX_LABEL - 1] + "…"
         shown = f"'{token}'" if self._quote else token
-        return f"step {step + 1} / {len(self._tokens)} · {html.escape(shown)}"
+        length = len(self._tokens)
+        if self._index == "step":
+            return f"step {step + 1} / {length} · {html.escape(shown)}"
+        t = length - step if self._backward else step + 1
+        return f"t = {t} / {length} · {html.escape(shown)}"
 
     def static_html(self) -> str:
         """The static form: the readout and every label, the current one in bold and brackets

@@ -27,13 +27,14 @@ from ..figures.gradients import (
     decay_scatter,
     decay_summary,
     gradient_figure,
-    gradient_figure_static,
+    gradient_static_dict,
     gradient_summary,
     step_line,
     step_text,
 )
 from ..tracing.gradients import DecayCurve, GradientTrace, decay_with_distance, gradient_flow
 from ..tracing.text import TextModel, Vocabulary, model_text_tracer
+from .figure_sync import live_figure
 from .static import StaticForm, open_at, per_frame, static_form, step_note
 
 RADII = (*(round(0.5 + 0.1 * i, 2) for i in range(11)), 2.0, 2.5, 3.0)
@@ -58,8 +59,9 @@ class GradientFlow(StaticForm, ipw.VBox):
                  relative: bool = False):
         self.traces = check_traces(left, right)
         last = len(left) - 1
-        self.figure = go.FigureWidget(gradient_figure(left, right, step=last,
-                                                      relative=bool(relative)))
+        self.figure = live_figure(gradient_figure(left, right, step=last,
+                                                  relative=bool(relative)).to_plotly_json())
+        self._plot = self.figure.to_plotly_json()
         self.token_slider = ipw.IntSlider(value=last, min=0, max=last, description="token k",
                                           readout=False, layout={"width": "420px"})
         self.relative_box = ipw.Checkbox(value=bool(relative), indent=False,
@@ -105,8 +107,8 @@ class GradientFlow(StaticForm, ipw.VBox):
         """The static form (HTML, tokens and labels escaped): `gradient_figure_static` opened
         at the current token, the readout and `gradient_summary`."""
         step, tokens = self.token_slider.value, self.traces[0].tokens
-        figure = open_at(gradient_figure_static(*self.traces, relative=self.relative_box.value),
-                         str(step))
+        figure = gradient_static_dict(*self.traces, relative=self.relative_box.value, step=step,
+                                      figure=self._plot)
         note = step_note("GradientFlow", step, len(tokens), f"token k = {step} '{tokens[step]}'")
         parts = [_pre(step_text(self.traces, k)) for k in range(len(tokens))]
         return static_form("GradientFlow", note, figure, gradient_summary(*self.traces),
@@ -124,6 +126,7 @@ class GradientFlow(StaticForm, ipw.VBox):
                 trace.y = new.y
             self.figure.layout.yaxis.title.text = fresh.layout.yaxis.title.text
             self.figure.layout.yaxis2.title.text = fresh.layout.yaxis2.title.text
+        self._plot = self.figure.to_plotly_json()
 
 
 class DecayDemo(StaticForm, ipw.VBox):
@@ -158,7 +161,7 @@ class DecayDemo(StaticForm, ipw.VBox):
                         "seed": expect_int("seed", seed, 0)}
         self.readout = ipw.HTML()
         self.curves = self._compute()
-        self.figure = go.FigureWidget(decay_figure(self.curves))
+        self.figure = live_figure(decay_figure(self.curves).to_plotly_json())
         self.last_update_seconds = 0.0
         for control in (self.radius_slider, self.bias_slider, self.distance_slider,
                         self.nonlinearity):

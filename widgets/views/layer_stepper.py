@@ -14,25 +14,20 @@ from __future__ import annotations
 import html
 
 import ipywidgets as ipw
-import plotly.graph_objects as go
 
 from ..arguments import expect_int, expect_type
-from ..figures.layers import (
-    layer_grid_figure,
-    layer_grid_shapes,
-    layer_grid_static,
-    layer_grid_z,
-)
+from ..figures.layers import layer_grid_dict, layer_grid_shapes, layer_static_dict
 from ..figures.state import current_token
 from ..tracing.text import cut_trace
 from ..tracing.trace_data import Trace
 from .controls import StepControls
-from .static import StaticForm, open_at, per_frame, static_form, step_note
+from .figure_sync import live_figure, move_shapes
+from .static import StaticForm, per_frame, static_form, step_note
 
 SIDES = ("forward", "backward")
 MAX_TOKENS = 100
-"""The grid redraws num_layers * num_directions heatmaps per step: longer traces are cut (with
-a note) so a step stays fast (2 layers × 2 directions, hidden 128, T = 100: ≈ 25 ms)."""
+"""Longer traces are cut (with a note): the grid draws num_layers * num_directions heatmaps of
+T tokens once, and a page of 4 × 128 × 100 values is already large."""
 
 
 class LayerStepper(StaticForm, ipw.VBox):
@@ -46,23 +41,33 @@ class LayerStepper(StaticForm, ipw.VBox):
     The step is ``controls.value``.
     """
 
-    def __init__(self, trace: Trace, output_token: int = 0, *, max_tokens: int = MAX_TOKENS):
+    def __init__(self, trace: Trace, output_token: int = 0, *, unit: int = 0,
+                 max_tokens: int = MAX_TOKENS):
         expect_type("trace", trace, Trace, "a widgets.Trace (see widgets.trace)")
         self.trace, note = cut_trace(trace, max_tokens)
         output_token = expect_int("output_token", output_token, 0, len(self.trace) - 1)
-        self.figure = go.FigureWidget(layer_grid_figure(self.trace, 0, output_token))
+        unit = expect_int("unit", unit, 0, self.trace.hidden_size - 1)
+        self.unit_picker = ipw.BoundedIntText(value=unit, min=0, max=self.trace.hidden_size - 1,
+                                              description="unit", layout={"width": "160px"})
+        self._plot = layer_grid_dict(self.trace, 0, output_token, unit)
+        self.figure = live_figure(self._plot)
+        self._shapes = self._plot["layout"]["shapes"]
         self.output_picker = ipw.Dropdown(
-            options=[(f"t = {t} · {token}", t) for t, token in enumerate(self.trace.tokens)],
+            options=[(f"t = {t + 1} · {token}", t) for t, token in enumerate(self.trace.tokens)],
             value=output_token, description="output at")
-        self.controls = StepControls(step_labels(self.trace), quote=False)
-        self.readout = ipw.HTML()
+        self.controls = StepControls(step_labels(self.trace), quote=False, index="step")
+        self.readout = ipw.HTML(layout={"height": "7.5em", "overflow": "auto"})
+        self.readout.add_class("rnn-readout")
         self.h_n_table = ipw.HTML(h_n_order_html(self.trace))
         self.message = ipw.HTML(f"<i>{html.escape(note)}</i>" if note else "")
         self.controls.on_step(self._draw)
         self.output_picker.observe(lambda _: self._draw(self.controls.value), names="value")
-        super().__init__([self.figure, self.controls, self.output_picker, self.readout,
+        self.unit_picker.observe(lambda _: self._draw(self.controls.value), names="value")
+        super().__init__([self.controls, ipw.HBox([self.output_picker, self.unit_picker]),
+                          self.figure, self.readout,
                           self.h_n_table, self.message])
         self.add_class("rnn-layer-stepper")
+        self.add_class("rnn-keys")
         self._draw(0)
 
     @property
@@ -78,21 +83,23 @@ class LayerStepper(StaticForm, ipw.VBox):
     def static_html(self) -> str:
         """The static form (HTML, tokens escaped): `layer_grid_static` opened at the current
         step, the readout, the h_n table and `layer_summary`."""
-        figure = open_at(layer_grid_static(self.trace, self.output_token), str(self.step))
+        figure = layer_static_dict(self.trace, self.output_token, self.step, self._plot,
+                                   self.unit_picker.value)
         label = self.controls.tokens[self.step]
         return static_form("LayerStepper", step_note("LayerStepper", self.step, len(self.trace),
                                                      label), figure, layer_summary(self.trace),
-                           per_frame([layer_readout_html(self.trace, step, self.output_token)
+                           per_frame([layer_readout_html(self.trace, step, self.output_token,
+                                                         self.unit_picker.value)
                                       for step in range(len(self.trace))], self.step)
                            + self.h_n_table.value + self.message.value)
 
     def _draw(self, step: int) -> None:
-        """One batch_update: every panel's z and the boxes; then the readout."""
+        """One batch_update of the shape coordinates that changed; then the readout."""
+        wanted = layer_grid_shapes(self.trace, step, self.output_token, self.unit_picker.value)
         with self.figure.batch_update():
-            for heatmap, z in zip(self.figure.data, layer_grid_z(self.trace, step), strict=True):
-                heatmap.z = z
-            self.figure.layout.shapes = layer_grid_shapes(self.trace, step, self.output_token)
-        self.readout.value = layer_readout_html(self.trace, step, self.output_token)
+            self._shapes = move_shapes(self.figure, self._shapes, wanted)
+        self.readout.value = layer_readout_html(self.trace, step, self.output_token,
+                                                self.unit_picker.value)
 
 
 def step_labels(trace: Trace) -> list[str]:
@@ -105,16 +112,16 @@ def step_labels(trace: Trace) -> list[str]:
             for s in range(length)]
 
 
-def layer_readout_html(trace: Trace, step: int, output_token: int) -> str:
+def layer_readout_html(trace: Trace, step: int, output_token: int, unit: int = 0) -> str:
     """What the grid shows at ``step``: the token each direction reads, what layer l+1 reads,
-    and which states ``output[t]`` concatenates and whether each is computed yet (HTML,
-    escaped)."""
+    which states ``output[t]`` concatenates and whether each is computed yet, and ``unit``'s
+    value in every panel at the token it reads (HTML, escaped)."""
     length, size, top = len(trace), trace.hidden_size, trace.num_layers - 1
     t = output_token
     lines = []
     for d in range(trace.num_directions):
         now = current_token(step, length, d)
-        lines.append(f"every layer's {SIDES[d]} direction reads t = {now} "
+        lines.append(f"every layer's {SIDES[d]} direction reads t = {now + 1} "
                      f"'{html.escape(trace.tokens[now])}'")
     if trace.num_layers > 1:
         what = "[h→ ; h←]" if trace.num_directions == 2 else "h_t"
@@ -125,11 +132,16 @@ def layer_readout_html(trace: Trace, step: int, output_token: int) -> str:
         ready_at = current_token(t, length, d) + 1
         status = "computed" if step + 1 >= ready_at else "not yet"
         cols = f"{d * size}:{(d + 1) * size}"
-        parts.append(f"output[{t}, {cols}] = {SIDES[d]} h of layer {top} at t = {t} "
+        parts.append(f"output[{t}, {cols}] = {SIDES[d]} h of layer {top} at t = {t + 1} "
                      f"(read at step {ready_at}: <b>{status}</b>)")
     token = html.escape(trace.tokens[t])
     lines.append(f"output[{t}] ('{token}'), the dashed boxes, concatenates:<br>&nbsp;&nbsp;"
                  + "<br>&nbsp;&nbsp;".join(parts))
+    now = [current_token(step, length, d) for d in range(trace.num_directions)]
+    values = " · ".join(f"layer {layer} {SIDES[d]} {trace.hidden[layer, d, now[d], unit]:+.3f}"
+                        for layer in range(trace.num_layers)
+                        for d in range(trace.num_directions))
+    lines.append(f"unit {unit} (dotted rows), h now: {values}")
     return "<div style='font-family:monospace'>" + "<br>".join(lines) + "</div>"
 
 
@@ -142,7 +154,7 @@ def h_n_order_html(trace: Trace) -> str:
         for d in range(directions):
             end = length - 1 if d == 0 else 0
             rows.append(f"<tr><td>h_n[{layer * directions + d}]</td><td>layer {layer}</td>"
-                        f"<td>{SIDES[d]}</td><td>after t = {end} "
+                        f"<td>{SIDES[d]}</td><td>after t = {end + 1} "
                         f"'{html.escape(trace.tokens[end])}'</td></tr>")
     pitfall = ("" if directions == 1 else
                "<br>Pitfall: output[-1] is not h_n[-1]. output[-1, H:] is the backward state "

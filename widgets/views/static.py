@@ -32,20 +32,24 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 from html import escape
 from typing import Any
 
 import ipywidgets as ipw
+import numpy as np
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseFigure
 from plotly.basewidget import BaseFigureWidget
 
 from ..arguments import expect_type, type_name
+from ..figures.config import PLOTLY_CONFIG
 
 FORM_CLASS = "rnn-static-form"
 FIGURE_CLASS = "rnn-static-figure"
 FRAME_CLASS = "rnn-static-frame"
 PLOTLYJS_ID = "rnn-plotlyjs"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 NO_PLOTLYJS = ("(An interactive figure stands here: this page lacks plotly.js. Export with "
                "the preprocessor widgets.views.static.inline_plotlyjs, or run the notebook.)")
 _DRAW = """<script>(function () {{
@@ -53,7 +57,8 @@ _DRAW = """<script>(function () {{
   if (!box || !window.Plotly) return;
   var fig = JSON.parse(document.getElementById("{id}-json").textContent);
   box.innerHTML = "";
-  Plotly.newPlot(box, fig.data, fig.layout, {{responsive: true}}).then(function () {{
+  var config = Object.assign({{responsive: true}}, {config});
+  Plotly.newPlot(box, fig.data, fig.layout, config).then(function () {{
     box.on("plotly_sliderchange", function (event) {{
       var form = box.closest(".{form}"), args = event.step && event.step.args;
       if (!form || !args || !args[0]) return;
@@ -76,22 +81,31 @@ class StaticForm:
         raise NotImplementedError(f"{type(self).__name__} must define static_html()")
 
     def _repr_mimebundle_(self, **kwargs) -> dict[str, Any]:
-        bundle = super()._repr_mimebundle_(**kwargs)
+        """ipywidgets' bundle with a short ``text/plain`` (ipywidgets' own is the repr of every
+        child's state, figures included, cut to 110 characters: most of a display's cost) and
+        the static form as ``text/html``."""
+        bundle = {"text/plain": f"{type(self).__name__}(…)"}
+        if self._view_name is not None:
+            bundle[WIDGET_VIEW] = {"version_major": 2, "version_minor": 0,
+                                   "model_id": self._model_id}
         bundle["text/html"] = self.static_html()
         return bundle
 
 
-def figure_html(figure: BaseFigure) -> str:
-    """A plotly figure (or FigureWidget) as HTML that draws itself with the page's plotly.js;
-    its JSON is escaped so no text in it can end the script."""
-    expect_type("figure", figure, BaseFigure, "a plotly figure (go.Figure or go.FigureWidget)")
-    text = figure.to_json()
+def figure_html(figure: BaseFigure | dict) -> str:
+    """A plotly figure (or FigureWidget, or a figure as a plain dict: not validated, so
+    cheap) as HTML that draws itself with the page's plotly.js, with `PLOTLY_CONFIG`; its JSON
+    is escaped so no text in it can end the script."""
+    expect_type("figure", figure, BaseFigure | dict,
+                "a plotly figure (go.Figure, go.FigureWidget or its JSON as a dict)")
+    text = _dict_json(figure) if isinstance(figure, dict) else figure.to_json()
     safe = script_json(text)
     key = f"rnn-fig-{next(_ids)}-{hashlib.sha1(text.encode()).hexdigest()[:10]}"
     return (f'<div class="{FIGURE_CLASS}" id="{key}">'
             f"<p><i>{escape(NO_PLOTLYJS)}</i></p></div>"
             f'<script type="application/json" id="{key}-json">{safe}</script>'
-            + _DRAW.format(id=key, form=FORM_CLASS, frame=FRAME_CLASS))
+            + _DRAW.format(id=key, form=FORM_CLASS, frame=FRAME_CLASS,
+                           config=json.dumps(PLOTLY_CONFIG)))
 
 
 def script_json(text: str) -> str:
@@ -100,7 +114,7 @@ def script_json(text: str) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def static_form(name: str, note: str, figure: BaseFigure | None = None, summary: str = "",
+def static_form(name: str, note: str, figure: BaseFigure | dict | None = None, summary: str = "",
                 extra_html: str = "") -> str:
     """The static form of widget ``name``: ``note`` (plain text: what this copy shows), the
     figure, ``extra_html`` (HTML the package built, already escaped) and ``summary`` (plain
@@ -226,6 +240,20 @@ def inline_plotlyjs(notebook, resources):
                   f'<script id="{PLOTLYJS_ID}">{get_plotlyjs()}</script>')
         outputs[0]["data"]["text/html"] = script + _html_of(outputs[0])
     return notebook, resources
+
+
+def _dict_json(figure: dict) -> str:
+    """A figure dict (numpy arrays inside, plain numbers and strings) as compact JSON; NaN
+    and infinities become null, as plotly's own encoder does."""
+    def plain(value):
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind == "f" and not np.isfinite(value).all():
+                return np.where(np.isfinite(value), value, None).tolist()
+            return value.tolist()
+        if isinstance(value, np.generic):
+            return value.item()
+        raise TypeError(f"not JSON: {type(value).__name__}")
+    return json.dumps(figure, default=plain, separators=(",", ":"), allow_nan=False)
 
 
 def _html_of(output) -> str:

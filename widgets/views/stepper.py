@@ -1,10 +1,11 @@
 """`StateStepper`: step through a network's hidden state token by token (lessons 02-03, 08).
 
-A units × tokens heatmap of h_t (the current token boxed, later tokens blank), the sentence
+A units × tokens heatmap of h_t (the current token boxed, later tokens covered), the sentence
 coloured by a chosen unit (click a token to jump there), a readout of the current step's exact
-values, and the step bar of `widgets.views.controls`. Stepping indexes a precomputed `Trace`; one
-``batch_update()`` per step. `StateStepper.from_model` adds a text box to trace one's own
-sentence through a model with a vocabulary (see `TextModel` and `Vocabulary`).
+values, and the step bar of `widgets.views.controls`. Stepping indexes a precomputed `Trace`:
+the heatmap is drawn once and a step moves its shapes (a few numbers sent to the browser).
+`StateStepper.from_model` adds a text box to trace one's own sentence through a model
+with a vocabulary (see `TextModel` and `Vocabulary`).
 
 Lessons: 02, 03, 08.
 """
@@ -14,24 +15,23 @@ from __future__ import annotations
 import html
 
 import ipywidgets as ipw
-import plotly.graph_objects as go
 
 from ..figures.state import (
     check_view,
     current_token,
-    heatmap_z,
     sentence_html,
-    state_figure_static,
-    state_heatmap,
+    state_heatmap_dict,
+    state_shapes,
+    state_static_dict,
     state_summary,
-    step_box,
     token_cells,
-    unit_box,
+    unit_colours,
 )
 from ..tracing.text import MAX_TOKENS, TextToTrace, cut_trace
 from ..tracing.trace_data import Trace
 from .controls import StepControls
-from .static import open_at, per_frame, static_form
+from .figure_sync import live_figure, move_shapes
+from .static import per_frame, static_form
 from .token_viewer import TokenViewer
 
 
@@ -55,35 +55,36 @@ class StateStepper(TokenViewer):
         self.layer, self.direction, unit, _ = check_view(trace, layer, direction, unit)
         self.trace, note = cut_trace(trace, max_tokens)
         self.message = ipw.HTML()
-        self.figure = go.FigureWidget(state_heatmap(self.trace, 0, self.layer, self.direction,
-                                                    unit))
+        self._plot = state_heatmap_dict(self.trace, 0, self.layer, self.direction, unit)
+        self.figure = live_figure(self._plot)
+        self._shapes = self._plot["layout"]["shapes"]
         self.figure.data[0].on_click(self._on_heatmap_click)
         self.unit_picker = ipw.BoundedIntText(value=unit, min=0, max=trace.hidden_size - 1,
                                               description="unit", layout={"width": "160px"})
-        self.sentence = ipw.Box(layout={"flex_flow": "row wrap"})
-        self.readout = ipw.HTML()
-        self.controls = StepControls(self._labels())
+        self.sentence = ipw.Box(layout={"flex_flow": "row wrap", "max_height": "78px",
+                                        "overflow": "auto"})   # long inputs scroll
+        self.readout = ipw.HTML(layout={"height": "4.2em", "overflow": "auto"})
+        self.readout.add_class("rnn-readout")
+        self.controls = StepControls(self._labels(), backward=self.direction == 1)
         self.controls.on_step(self._draw)
         self.unit_picker.observe(lambda _: self._redraw_unit(), names="value")
-        children = [self.figure, self.unit_picker, self.sentence, self.controls,
-                    self.readout, self.message]
+        children = [self.controls, self.figure, self.readout, self.unit_picker, self.sentence,
+                    self.message]
         text_row = self._text_box_row(text_to_trace)
         if text_row is not None:
             children.insert(-1, text_row)
         super().__init__(children)
         self.add_class("rnn-state-stepper")
+        self.add_class("rnn-keys")
         self._set_message(note)
         self._rebuild()
 
     def _draw(self, step: int) -> None:
-        """Draw ``step``: the heatmap (one batch_update), the sentence and the readout."""
-        states = self.trace.hidden[self.layer, self.direction]
-        rows, length = self.trace.hidden_size, len(self.trace)
+        """Draw ``step``: move the heatmap's shapes (one batch_update of the coordinates that
+        changed), restyle the token buttons that changed, write the readout."""
+        wanted = state_shapes(self.trace, step, self.layer, self.direction, self.unit)
         with self.figure.batch_update():
-            self.figure.data[0].z = heatmap_z(states, step, self.direction)
-            self.figure.layout.shapes = [
-                step_box(current_token(step, length, self.direction), rows),
-                unit_box(self.unit, length)]
+            self._shapes = move_shapes(self.figure, self._shapes, wanted)
         self._paint_sentence()
         self.readout.value = self._readout_html()
 
@@ -91,8 +92,8 @@ class StateStepper(TokenViewer):
         """The static form (HTML, user text escaped): `state_figure_static` opened at the
         current step, the sentence coloured by the current unit, the readout and
         `state_summary`."""
-        figure = open_at(state_figure_static(self.trace, self.layer, self.direction),
-                         str(self.step))
+        figure = state_static_dict(self.trace, self.layer, self.direction, self.unit,
+                                   self.step, self._plot)
         parts = [sentence_html(self.trace, self.unit, self.layer, self.direction, step)
                  + self._readout_html(step) for step in range(len(self.trace))]
         return static_form("StateStepper", self._step_note(), figure,
@@ -101,14 +102,14 @@ class StateStepper(TokenViewer):
 
     def _rebuild(self) -> None:
         """New trace: replace the whole heatmap and the sentence buttons, then draw step 0."""
-        fresh = state_heatmap(self.trace, 0, self.layer, self.direction, self.unit)
+        self._plot = state_heatmap_dict(self.trace, 0, self.layer, self.direction, self.unit)
+        heat = self._plot["data"][0]
         with self.figure.batch_update():
-            heat = fresh.data[0]
-            self.figure.data[0].update(z=heat.z, x=heat.x, customdata=heat.customdata)
-            self.figure.layout.xaxis.update(tickvals=fresh.layout.xaxis.tickvals,
-                                            ticktext=fresh.layout.xaxis.ticktext)
+            self.figure.data[0].update(z=heat["z"], x=heat["x"], customdata=heat["customdata"])
+            self.figure.layout.xaxis.update(self._plot["layout"]["xaxis"])
         self.sentence.children = [self._token_button(t) for t in range(len(self.trace))]
         self._painted: list = [None] * len(self.trace)
+        self._colour_unit = None
         self._draw(self.controls.value)
 
     def _token_button(self, t: int) -> ipw.Button:
@@ -118,17 +119,23 @@ class StateStepper(TokenViewer):
 
     def _paint_sentence(self) -> None:
         """Restyle only the token buttons whose look changed (a step changes one or two)."""
-        cells = token_cells(self.trace, self.unit, self.layer, self.direction, self.step)
+        if getattr(self, "_colour_unit", None) != self.unit:
+            self._colour_unit = self.unit
+            self._colours = unit_colours(self.trace, self.unit, self.layer, self.direction)
+        cells = token_cells(self.trace, self.unit, self.layer, self.direction, self.step,
+                            self._colours)
         for button, cell in zip(self.sentence.children, cells, strict=True):
             if self._painted[cell.t] == cell:
                 continue
             value = "" if cell.value is None else f" {cell.value:+.2f}"
-            button.description = f"{cell.token}{value}"
-            button.tooltip = f"t = {cell.t} · unit {self.unit}" + (
-                f" · h = {cell.value:+.4f}" if cell.value is not None else " · not read yet")
-            button.style.button_color = cell.colour
-            button.style.text_color = cell.text_colour
-            button.style.font_weight = "bold" if cell.current else "normal"
+            with button.hold_sync():                  # one message per widget, not per trait
+                button.description = f"{cell.token}{value}"
+                button.tooltip = f"t = {cell.t + 1} · unit {self.unit}" + (
+                    f" · h = {cell.value:+.4f}" if cell.value is not None else " · not read yet")
+            with button.style.hold_sync():
+                button.style.button_color = cell.colour
+                button.style.text_color = cell.text_colour
+                button.style.font_weight = "bold" if cell.current else "normal"
             button.layout.border = "3px solid black" if cell.current else "3px solid transparent"
             self._painted[cell.t] = cell
 
@@ -136,7 +143,7 @@ class StateStepper(TokenViewer):
         t = self.current_token if step is None else \
             current_token(step, len(self.trace), self.direction)
         h_t = self.trace.hidden[self.layer, self.direction, t]
-        lines = [f"t = {t} · '{html.escape(self.trace.tokens[t])}' · unit {self.unit}: "
+        lines = [f"t = {t + 1} · '{html.escape(self.trace.tokens[t])}' · unit {self.unit}: "
                  f"<b>h = {h_t[self.unit]:+.4f}</b>"]
         if self.trace.cell is not None:
             lines[0] += f", c = {self.trace.cell[self.layer, self.direction, t, self.unit]:+.4f}"

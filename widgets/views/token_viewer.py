@@ -63,7 +63,7 @@ class TokenViewer(StaticForm, ipw.VBox):
         """The static form's note: the step, token and unit this copy shows (plain text)."""
         t = self.current_token
         return step_note(type(self).__name__, self.step, len(self.trace),
-                         f"token t = {t} '{self.trace.tokens[t]}', unit {self.unit}")
+                         f"token t = {t + 1} '{self.trace.tokens[t]}', unit {self.unit}")
 
     def jump_to_token(self, t: int) -> None:
         """Step to the step at which this direction reads token ``t``."""
@@ -81,7 +81,7 @@ class TokenViewer(StaticForm, ipw.VBox):
             return
         self.trace, self._traced_text = trace, text
         self._set_message(note)
-        self.controls.set_tokens(self._labels())
+        self.controls.set_tokens(self._labels(), backward=self.direction == 1)
         self._rebuild()
 
     def _text_box_row(self, text_to_trace: TextToTrace | None) -> ipw.HBox | None:
@@ -94,7 +94,8 @@ class TokenViewer(StaticForm, ipw.VBox):
             return None
         self.text_box = ipw.Text(placeholder="type a sentence, then press Enter",
                                  continuous_update=False, layout={"width": "480px"})
-        self.run_button = ipw.Button(description="Trace it")
+        self.run_button = ipw.Button(description="Trace it",
+                                     tooltip="trace this sentence through the model (Enter)")
         self.text_box.observe(lambda change: self.submit(change["new"]), names="value")
         self.run_button.on_click(lambda _: self.submit(self.text_box.value))
         return ipw.HBox([self.text_box, self.run_button])
