@@ -212,8 +212,7 @@ def _expect_finite(module: nn.Module, layers) -> None:
     parameters, and the gates of finite terms are finite. Only states that overflowed (a relu
     RNN with large weights) remain, hence ``hidden`` and ``cell``. The named parameter is
     looked for only when something is not finite."""
-    arrays = [*layers.input_terms.values(), *layers.hidden_terms.values(), layers.hidden]
-    if all(finite_sum(a) for a in arrays + ([] if layers.cell is None else [layers.cell])):
+    if layers.finite:
         return
     check_parameters(module)
     raise ValueError("the recomputed states overflowed to inf or NaN (e.g. a relu RNN whose "

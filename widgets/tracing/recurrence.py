@@ -36,6 +36,7 @@ class Layers(NamedTuple):
     input_terms: dict[str, np.ndarray]
     hidden_terms: dict[str, np.ndarray]
     torch_hidden_pairs: list  # (name, recomputed h (T, H), torch's h (T, H)) below the top
+    finite: bool  # every term, h_t and c_t is finite (one sum each over the stacked arrays)
 
 
 def recompute_layers(module, kind, x, h_init, c_init, torch_outputs) -> Layers:
@@ -118,6 +119,8 @@ def _combine(module, kind, terms, c_init, torch_outputs) -> Layers:
     shape = (num_layers, num_directions)
     x_term, h_term, h_prev = terms
     hidden, cell, gates = _ACTIVATIONS[kind](module, x_term, h_term, h_prev, c_init)
+    finite = all(bool(torch.isfinite(t.sum())) for t in (x_term, h_term)) and all(
+        np.isfinite(a.sum()) for a in (hidden, cell) if a is not None)
     hidden = hidden.reshape(*shape, *hidden.shape[1:])
     cell = None if cell is None else cell.reshape(hidden.shape)
     gates = {name: g.reshape(hidden.shape) for name, g in zip(GATE_NAMES[kind], gates, strict=True)}
@@ -128,7 +131,7 @@ def _combine(module, kind, terms, c_init, torch_outputs) -> Layers:
     pairs = [(f"hidden state of layer {layer}, direction {d}", hidden[layer, d],
               _direction_slice(torch_outputs[layer], d, module.hidden_size))
              for layer in range(num_layers - 1) for d in range(num_directions)]
-    return Layers(hidden, cell, gates, output, input_terms, hidden_terms, pairs)
+    return Layers(hidden, cell, gates, output, input_terms, hidden_terms, pairs, finite)
 
 
 def _rnn(module, x_term, h_term, h_prev, c_init):
