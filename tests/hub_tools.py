@@ -294,7 +294,11 @@ class Hub:
 
     def start_server(self, name: str, timeout: float = 120) -> None:
         """Start ``name``'s server and wait until the hub reports it ready."""
-        self.api("POST", f"/users/{name}/server")
+        try:
+            self.api("POST", f"/users/{name}/server")
+        except Exception as error:  # requests.HTTPError (requests is imported lazily)
+            raise RuntimeError(f"the hub could not start {name}'s server ({error}); hub log:\n"
+                               f"{self.log.read_text()[-4000:]}") from None
         self._wait(name, ready=True, timeout=timeout)
 
     def stop_server(self, name: str, timeout: float = 60) -> None:

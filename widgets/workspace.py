@@ -30,9 +30,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .paths import REPO_ROOT
-
-COURSE_ROOT = REPO_ROOT
+COURSE_ROOT = Path(__file__).resolve().parent.parent
+"""The course checkout. Found from this file, not from `widgets.paths`: the hub's spawn command
+runs this file as a plain script, before the learner's server, where no package import works."""
 BASE_DIR = ".course-base"
 
 
