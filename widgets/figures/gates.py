@@ -28,6 +28,7 @@ from .state import (
     full_height,
     full_z,
     hover_labels,
+    plot_text,
     read_mask,
     static_frames_dict,
     step_box,
@@ -155,8 +156,12 @@ def gates_static_dict(trace: Trace, layer: int = -1, direction: int = 0, unit: i
     layer, direction, unit, _ = check_view(trace, layer, direction, unit)
     step = len(trace) - 1 if step is None else step
     figure = figure or gate_heatmaps_dict(trace, step, layer, direction, unit)
+    def title(s: int) -> str:  # the step in the title too, as the readout beside it says
+        t = current_token(s, len(trace), direction)
+        return f"{view_title(trace, layer, direction)} · t = {t + 1} · {plot_text(trace.tokens[t])}"
+
     return static_frames_dict(figure, lambda s: gate_shapes(trace, s, layer, direction, unit),
-                              trace.tokens, direction, step)
+                              trace.tokens, direction, step, titles=title)
 
 
 def gates_summary(trace: Trace, layer: int = -1, direction: int = 0) -> str:
