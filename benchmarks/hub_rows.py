@@ -94,11 +94,7 @@ def measure(counts: list[int]) -> list[tuple[int, dict]]:
             with ThreadPoolExecutor(count) as pool:
                 list(pool.map(hub.stop_server, group))
     finally:
-        hub_tools.kill_learner_processes(names)
-        if hub is not None:
-            hub.stop()
-        hub_tools.remove_learners(names)
-        hub_tools.remove_later(folder)
+        hub_tools.tear_down(names, hub, folder)
     return results
 
 

@@ -475,3 +475,13 @@ def lesson_code_cells(path: Path) -> list[str]:
     """The code cells of a committed lesson notebook, in order."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
     return ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
+
+
+def tear_down(names: list[str], hub: Hub | None, folder: Path) -> None:
+    """End a class: the learners' processes, the hub, the learners' users, then (in the
+    background) the folder holding the hub and the learners' environment."""
+    kill_learner_processes(names)
+    if hub is not None:
+        hub.stop()
+    remove_learners(names)
+    remove_later(folder)

@@ -66,11 +66,7 @@ def hub_class():
         hub = hub_tools.start_hub(env, folder / "hub")
         yield hub, env, names
     finally:
-        hub_tools.kill_learner_processes(names)
-        if hub is not None:
-            hub.stop()
-        hub_tools.remove_learners(names)
-        hub_tools.remove_later(folder)
+        hub_tools.tear_down(names, hub, folder)
 
 
 def _learner_session(hub, env, name: str, choice: int) -> dict:
