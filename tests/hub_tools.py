@@ -34,6 +34,7 @@ import sysconfig
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -415,8 +416,13 @@ def run_cells(hub: Hub, name: str, token: str, cells: list[str],
               timeout: float = 300) -> list[dict]:
     """Start a kernel on ``name``'s server through the hub (/user/NAME/api/kernels), run
     ``cells`` in order over its websocket, shut it down. Returns one dict per cell:
-    {"status", "stdout", "error"}; stops at the first error."""
-    return asyncio.run(asyncio.wait_for(_run_cells(hub, name, token, cells), timeout))
+    {"status", "stdout", "error"}; stops at the first error.
+
+    The event loop runs in a thread of its own: a caller's thread may already run one (the
+    browser tests' session-wide Playwright keeps a loop running in pytest's main thread)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(asyncio.wait_for(
+            _run_cells(hub, name, token, cells), timeout))).result()
 
 
 async def _run_cells(hub: Hub, name: str, token: str, cells: list[str]) -> list[dict]:
