@@ -71,6 +71,7 @@ def test_play_is_linked_to_the_slider_in_the_browser():
     assert controls.link.target == (controls.slider, "value")
     assert (controls.play.min, controls.play.max) == (0, len(TOKENS) - 1)
     assert controls.play.interval == 250
+    assert "rnn-play" in controls.play._dom_classes     # the key bridge hides its ■ (reset)
 
 
 def test_help_text_names_the_keyboard_path():

@@ -181,6 +181,16 @@ def test_clicking_a_token_button_jumps_there():
         assert stepper.figure.layout.shapes[1].x0 == 3.5
 
 
+def test_only_the_current_token_button_is_marked_for_the_browser_to_scroll_to():
+    stepper = StateStepper(make_trace())
+    assert "rnn-sentence" in stepper.sentence._dom_classes
+    for step in (0, 3, 1):
+        stepper.controls.value = step
+        marked = [t for t, button in enumerate(stepper.sentence.children)
+                  if "rnn-current-token" in button._dom_classes]
+        assert marked == [stepper.current_token]
+
+
 def test_sentence_buttons_show_values_read_so_far():
     tr = make_trace()
     stepper = StateStepper(tr, layer=0, unit=1)

@@ -102,6 +102,23 @@ def test_keys_inside_the_widget_never_reach_the_notebooks_shortcuts(lab, front_e
     assert lab.page.locator(".jp-MarkdownCell").count() == 0
 
 
+@pytest.mark.browser
+@pytest.mark.parametrize("front_end", ["lab", "notebook7"])
+def test_play_pauses_where_it_is_and_offers_no_jump_back(lab, front_end):
+    open_in(lab, front_end, f"keys-play-{front_end}.ipynb")
+    widget = stepper(lab)
+    readout = widget.locator(".rnn-step-controls .rnn-step-readout")
+    buttons = widget.locator(".rnn-play button")
+    expect(buttons.nth(1)).to_be_hidden()                # ipywidgets' ■ goes back to step 1
+    buttons.first.click()                                # ▶
+    expect(readout).to_contain_text("t = 3 / 8", timeout=30_000)
+    buttons.first.click()                                # ❚❚
+    lab.page.wait_for_timeout(400)                       # a step already on its way lands
+    paused = readout.inner_text()
+    lab.page.wait_for_timeout(1500)                      # two and a half play intervals
+    assert readout.inner_text() == paused and "t = 1 /" not in paused, paused
+
+
 QUIZ = """
 from widgets.quizzes.widget import quiz
 quiz("02_rnn_cell_anatomy", "post", progress_path={path!r})

@@ -1,6 +1,8 @@
 """One screen: at a 1280 x 800 viewport in JupyterLab each stepping widget's step bar, main
 figure and readout (the GateViewer: also its cell diagram) fit in the notebook's visible
-height together, and stepping does not change the widget's height (fixed-height readouts)."""
+height together, and stepping does not change the widget's height (fixed-height readouts).
+A 200-token sentence keeps the bar on screen, thins the axis labels and scrolls its token
+buttons so that the current token is always in view."""
 
 from __future__ import annotations
 
@@ -27,9 +29,17 @@ widgets.LayerStepper(widgets.trace(gru, torch.randn(12, 8), tokens=words(12)))
 """,
 }
 LONG = """
-widgets.StateStepper(widgets.trace(torch.nn.RNN(16, 32), torch.randn(200, 16),
-                                   tokens=words(200)), max_tokens=200)
+long_viewer = widgets.StateStepper(widgets.trace(torch.nn.RNN(16, 32), torch.randn(200, 16),
+                                                 tokens=words(200)), max_tokens=200)
+long_viewer
 """
+INSIDE = """(widget) => {
+    const box = widget.querySelector('.rnn-sentence').getBoundingClientRect();
+    const token = widget.querySelector('.rnn-current-token').getBoundingClientRect();
+    return {inside: token.top >= box.top - 1 && token.bottom <= box.bottom + 1,
+            scrolls: widget.querySelector('.rnn-sentence').scrollHeight > box.height + 10,
+            text: widget.querySelector('.rnn-current-token').textContent};
+}"""
 SPAN = """(root) => {
     const parts = ['.rnn-step-controls', '.js-plotly-plot', '.rnn-readout', '.rnn-gate-diagram']
         .map(selector => root.querySelector(selector)).filter(part => part !== null);
@@ -66,9 +76,10 @@ def test_bar_figure_and_readout_fit_one_screen_and_do_not_jump(lab, selector):
 
 
 @pytest.mark.browser
-def test_a_200_token_sentence_keeps_the_bar_on_screen(lab):
+def test_a_200_token_sentence_keeps_the_bar_and_the_current_token_on_screen(lab):
     lab.page.set_viewport_size({"width": 1280, "height": 800})
-    lab.open_notebook(lab.write_notebook("layout-long.ipynb", [SETUP, LONG]))
+    lab.open_notebook(lab.write_notebook("layout-long.ipynb", [
+        SETUP, LONG, "long_viewer.controls.value = 150  # far below the sentence's first rows"]))
     lab.run_all()
     widget = lab.page.locator(".rnn-state-stepper")
     expect(widget.locator(".js-plotly-plot")).to_be_visible(timeout=60_000)
@@ -76,3 +87,12 @@ def test_a_200_token_sentence_keeps_the_bar_on_screen(lab):
     assert shown["span"] <= lab.page.evaluate(VISIBLE), shown
     ticks = widget.locator(".xtick").count()
     assert 0 < ticks <= 40                                 # thinned, not 200 overlapping
+    readout = widget.locator(".rnn-step-controls")
+    expect(readout).to_contain_text("t = 151 / 200", timeout=30_000)   # the third cell
+    for step in (151, 152):
+        lab.page.wait_for_timeout(500)
+        seen = widget.evaluate(INSIDE)
+        assert seen["scrolls"] and seen["inside"] and seen["text"].startswith(f"w{step - 1}"), \
+            seen
+        widget.get_by_role("button", name="Next ▶").click()
+        expect(readout).to_contain_text(f"t = {step + 1} / 200", timeout=30_000)

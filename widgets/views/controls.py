@@ -22,7 +22,8 @@ from .keys import KeyBridge
 from .static import StaticForm, static_form
 
 HELP_TEXT = (
-    "<b>Prev</b> / <b>Next</b> step one token, &#9654; plays through them, &#9632; pauses. "
+    "<b>Prev</b> / <b>Next</b> step one token, &#9654; plays through them and turns into "
+    "&#10074;&#10074;, which pauses where it is. "
     "Keyboard: click the slider's handle (or anywhere in the widget), then &larr; / &rarr; "
     "step one token."
 )
@@ -63,6 +64,7 @@ class StepControls(StaticForm, ipw.VBox):
                                     layout=ipw.Layout(width="320px"))
         self.play = ipw.Play(value=value, min=0, max=last, interval=interval_ms,
                              show_repeat=False, description="play")
+        self.play.add_class("rnn-play")  # its stop button (back to step 1) is hidden: keys.py
         self.link = ipw.jslink((self.play, "value"), (self.slider, "value"))
         self.prev_button = ipw.Button(description="◀ Prev", tooltip="previous token (←)",
                                       layout=ipw.Layout(width="80px"))
@@ -71,6 +73,7 @@ class StepControls(StaticForm, ipw.VBox):
         self.prev_button.add_class("rnn-prev")
         self.next_button.add_class("rnn-next")
         self.readout = ipw.HTML()
+        self.readout.add_class("rnn-step-readout")
         self.help = ipw.HTML(f"<small>{HELP_TEXT}</small>")
         self.prev_button.on_click(lambda _: self._move(-1))
         self.next_button.on_click(lambda _: self._move(+1))

@@ -8,7 +8,13 @@ make a stepping widget's keys work in JupyterLab and Notebook 7 (lessons 00-08):
 - ← and → step the widget (they press Prev / Next) when anything in it other than a text box
   has focus, the slider's handle included; the widget's root can take focus;
 - in a quiz, the arrow keys move between a question's options (the browser's radio group) and
-  Enter in a typed answer presses that question's Check.
+  Enter in a typed answer presses that question's Check;
+- the current token (the button with the class ``rnn-current-token``) is scrolled into view
+  inside its scrolling sentence box (``rnn-sentence``) whenever it changes, so a long sentence
+  never hides the token being read; the notebook itself does not scroll.
+
+Its stylesheet also hides the ■ button of the step bar's Play (``rnn-play``): ipywidgets' ■
+jumps back to the first step, while ▶ turns into ❚❚, which pauses where it is.
 
 The bridge sits inside `StepControls` (and the quiz); a key acts on the outermost enclosing
 element with the class ``rnn-keys`` (the stepping widget, or the bar alone), pressing its
@@ -56,6 +62,27 @@ function onKeydown(event) {
   }
   event.stopPropagation();
 }
+// Scroll the sentence box (not the page) so that the current token is inside it.
+function reveal(token) {
+  const box = token.closest(".rnn-sentence");
+  if (!box) return;
+  const outer = box.getBoundingClientRect(), inner = token.getBoundingClientRect();
+  if (inner.top < outer.top) box.scrollTop += inner.top - outer.top;
+  else if (inner.bottom > outer.bottom) box.scrollTop += inner.bottom - outer.bottom;
+}
+function followCurrentToken(root) {
+  let shown = null;
+  const check = () => {
+    const token = root.querySelector(".rnn-current-token");
+    if (token && token !== shown && token.getBoundingClientRect().height > 0) {
+      shown = token;
+      reveal(token);
+    }
+  };
+  new MutationObserver(check).observe(root, {subtree: true, childList: true, attributes: true,
+                                             attributeFilter: ["class"]});
+  check();
+}
 function attach(el, tries) {
   const root = el.isConnected ? outermost(el.parentElement) : null;
   if (!root) {
@@ -64,6 +91,10 @@ function attach(el, tries) {
   }
   root.setAttribute("data-lm-suppress-shortcuts", "true");
   if (!root.hasAttribute("tabindex")) root.setAttribute("tabindex", "0");
+  if (!root.dataset.rnnFollows) {
+    root.dataset.rnnFollows = "true";
+    followCurrentToken(root);
+  }
 }
 function render({ el }) {
   el.classList.add("rnn-key-bridge");
@@ -83,5 +114,6 @@ class KeyBridge(anywidget.AnyWidget):
     _esm = KEYS_JS
     _css = """
 .rnn-key-bridge { display: none; }
+.rnn-play > button:nth-child(2) { display: none; }
 .rnn-gate-diagram svg { width: 100%; height: auto; }
 """

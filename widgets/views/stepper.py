@@ -63,6 +63,7 @@ class StateStepper(TokenViewer):
                                               description="unit", layout={"width": "160px"})
         self.sentence = ipw.Box(layout={"flex_flow": "row wrap", "max_height": "78px",
                                         "overflow": "auto"})   # long inputs scroll
+        self.sentence.add_class("rnn-sentence")
         self.readout = ipw.HTML(layout={"height": "4.2em", "overflow": "auto"})
         self.readout.add_class("rnn-readout")
         self.controls = StepControls(self._labels(), backward=self.direction == 1)
@@ -137,6 +138,10 @@ class StateStepper(TokenViewer):
                 button.style.text_color = cell.text_colour
                 button.style.font_weight = "bold" if cell.current else "normal"
             button.layout.border = "3px solid black" if cell.current else "3px solid transparent"
+            if cell.current:       # the key bridge scrolls this token into the sentence's view
+                button.add_class("rnn-current-token")
+            else:
+                button.remove_class("rnn-current-token")
             self._painted[cell.t] = cell
 
     def _readout_html(self, step: int | None = None) -> str:
