@@ -212,11 +212,12 @@ def unit_colours(trace: Trace, unit: int, layer: int = -1, direction: int = 0) -
 
 
 def sentence_html(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
-                  step: int | None = None) -> str:
+                  step: int | None = None, colours: list[str] | None = None) -> str:
     """Karpathy-style sentence: each token a span coloured by the unit's h_t, with the value
-    written after it and in its tooltip (colour is never the only channel); text escaped."""
+    written after it and in its tooltip (colour is never the only channel); text escaped.
+    ``colours``: the unit's `unit_colours`, when the caller draws many steps."""
     spans = []
-    for cell in token_cells(trace, unit, layer, direction, step):
+    for cell in token_cells(trace, unit, layer, direction, step, colours):
         value = "…" if cell.value is None else f"{cell.value:+.2f}"
         border = "2px solid black" if cell.current else "2px solid transparent"
         title = html.escape(f"t = {cell.t + 1} · '{cell.token}' · h = {value}")

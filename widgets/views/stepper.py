@@ -95,7 +95,8 @@ class StateStepper(TokenViewer):
         `state_summary`."""
         figure = state_static_dict(self.trace, self.layer, self.direction, self.unit,
                                    self.step, self._plot)
-        parts = [sentence_html(self.trace, self.unit, self.layer, self.direction, step)
+        colours = unit_colours(self.trace, self.unit, self.layer, self.direction)
+        parts = [sentence_html(self.trace, self.unit, self.layer, self.direction, step, colours)
                  + self._readout_html(step) for step in range(len(self.trace))]
         return static_form("StateStepper", self._step_note(), figure,
                            state_summary(self.trace, self.layer, self.direction),
