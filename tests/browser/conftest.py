@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from support import isolated_jupyter_env, log_tail, running_lab
 
@@ -235,6 +236,31 @@ class Lab:
                 return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
             }""", timeout=UI_TIMEOUT_MS)
         self.wait_idle()
+
+    def open_and_run(self, front_end: str, path: str) -> None:
+        """Open ``path`` in ``front_end`` ("lab": JupyterLab, "notebook7": Jupyter Notebook 7,
+        which the same server serves) and run all its cells."""
+        if front_end == "lab":
+            self.open_notebook(path)
+            self.run_all()
+            return
+        page, server = self.page, self.server
+        page.goto(f"{server.url}/notebooks/{path}?token={server.token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=UI_TIMEOUT_MS)
+        page.wait_for_function(
+            "() => { const s = document.querySelector('.jp-Notebook-ExecutionIndicator');"
+            " return s !== null && s.dataset.status === 'idle'; }", timeout=UI_TIMEOUT_MS)
+        for _ in range(4):            # a Run All sent before the kernel is ready can be lost
+            page.click(".lm-MenuBar-itemLabel:text-is('Run')")
+            page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
+            try:
+                page.wait_for_function(
+                    """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+                        .every(p => /\\[\\d+\\]/.test(p.textContent))""", timeout=30_000)
+                return
+            except PlaywrightTimeout:
+                continue
+        pytest.fail("Notebook 7 did not run the cells", pytrace=False)
 
     def wait_idle(self) -> None:
         """Wait until a kernel is attached and idle (before the kernel starts, the indicator

@@ -7,10 +7,7 @@ quiz the arrow keys move between a question's options and Enter in a typed answe
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
-
-UI_TIMEOUT_MS = 90_000
 
 SOURCE = """
 import torch
@@ -26,28 +23,7 @@ ACTIVE = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]
 
 def open_in(lab, front_end: str, name: str, source: str = SOURCE) -> None:
     """Open a notebook of ``source`` and a second cell in ``front_end``; run all."""
-    path = lab.write_notebook(name, [source, "1 + 1"])
-    if front_end == "lab":
-        lab.open_notebook(path)
-        lab.run_all()
-        return
-    page, server = lab.page, lab.server
-    page.goto(f"{server.url}/notebooks/{path}?token={server.token}")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=UI_TIMEOUT_MS)
-    page.wait_for_function(
-        "() => { const s = document.querySelector('.jp-Notebook-ExecutionIndicator');"
-        " return s !== null && s.dataset.status === 'idle'; }", timeout=UI_TIMEOUT_MS)
-    for _ in range(4):            # a Run All sent before the kernel is ready can be lost
-        page.click(".lm-MenuBar-itemLabel:text-is('Run')")
-        page.click(".lm-Menu-itemLabel:text-is('Run All Cells')")
-        try:
-            page.wait_for_function(
-                """() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
-                    .every(p => /\\[\\d+\\]/.test(p.textContent))""", timeout=30_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    pytest.fail("Notebook 7 did not run the cells", pytrace=False)
+    lab.open_and_run(front_end, lab.write_notebook(name, [source, "1 + 1"]))
 
 
 def stepper(lab):

@@ -1,6 +1,6 @@
-"""One screen: at a 1280 x 800 viewport in JupyterLab each stepping widget's step bar, main
-figure and readout (the GateViewer: also its cell diagram) fit in the notebook's visible
-height together, and stepping does not change the widget's height (fixed-height readouts).
+"""One screen: at a 1280 x 800 viewport in JupyterLab and in Notebook 7 each stepping widget's
+step bar, main figure and readout (the GateViewer: also its cell diagram) fit in the notebook's
+visible height together, and stepping does not change the widget's height (fixed-height readouts).
 A 200-token sentence keeps the bar on screen, thins the axis labels and scrolls its token
 buttons so that the current token is always in view."""
 
@@ -56,11 +56,12 @@ def measure(widget) -> dict:
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("front_end", ["lab", "notebook7"])
 @pytest.mark.parametrize("selector", list(WIDGETS))
-def test_bar_figure_and_readout_fit_one_screen_and_do_not_jump(lab, selector):
+def test_bar_figure_and_readout_fit_one_screen_and_do_not_jump(lab, selector, front_end):
     lab.page.set_viewport_size({"width": 1280, "height": 800})
-    lab.open_notebook(lab.write_notebook("layout.ipynb", [SETUP, WIDGETS[selector]]))
-    lab.run_all()
+    name = f"layout-{front_end}-{selector.strip('.')}.ipynb"
+    lab.open_and_run(front_end, lab.write_notebook(name, [SETUP, WIDGETS[selector]]))
     widget = lab.page.locator(selector)
     expect(widget.locator(".js-plotly-plot")).to_be_visible(timeout=60_000)
     lab.page.wait_for_timeout(1000)

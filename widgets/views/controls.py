@@ -22,8 +22,7 @@ from .keys import KeyBridge
 from .static import StaticForm, static_form
 
 HELP_TEXT = (
-    "<b>Prev</b> / <b>Next</b> step one token, &#9654; plays through them and turns into "
-    "&#10074;&#10074;, which pauses where it is. "
+    "<b>Prev</b> / <b>Next</b> step one token, &#9654; plays, &#10074;&#10074; pauses. "
     "Keyboard: click the slider's handle (or anywhere in the widget), then &larr; / &rarr; "
     "step one token."
 )
@@ -63,7 +62,8 @@ class StepControls(StaticForm, ipw.VBox):
                                     description=self._index,
                                     layout=ipw.Layout(width="320px"))
         self.play = ipw.Play(value=value, min=0, max=last, interval=interval_ms,
-                             show_repeat=False, description="play")
+                             show_repeat=False, description="play",
+                             layout=ipw.Layout(width="auto", flex="0 0 auto"))
         self.play.add_class("rnn-play")  # its stop button (back to step 1) is hidden: keys.py
         self.link = ipw.jslink((self.play, "value"), (self.slider, "value"))
         self.prev_button = ipw.Button(description="◀ Prev", tooltip="previous token (←)",

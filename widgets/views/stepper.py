@@ -61,8 +61,8 @@ class StateStepper(TokenViewer):
         self.figure.data[0].on_click(self._on_heatmap_click)
         self.unit_picker = ipw.BoundedIntText(value=unit, min=0, max=trace.hidden_size - 1,
                                               description="unit", layout={"width": "160px"})
-        self.sentence = ipw.Box(layout={"flex_flow": "row wrap", "max_height": "78px",
-                                        "overflow": "auto"})   # long inputs scroll
+        self.sentence = ipw.Box(layout={"flex_flow": "row wrap", "height": "78px",
+                                        "overflow": "auto"})   # fixed: values never push
         self.sentence.add_class("rnn-sentence")
         self.readout = ipw.HTML(layout={"height": "4.2em", "overflow": "auto"})
         self.readout.add_class("rnn-readout")
