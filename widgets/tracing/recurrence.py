@@ -42,7 +42,7 @@ class Layers(NamedTuple):
     input_terms: dict[str, np.ndarray]
     hidden_terms: dict[str, np.ndarray]
     torch_hidden_pairs: list  # (name, recomputed h (T, H), torch's h (T, H)) below the top
-    finite: bool  # every term, h_t and c_t is finite (one sum each over the stacked arrays)
+    finite: bool  # every term is finite (one sum over the stacked arrays), see record.py
 
 
 def recompute_layers(module, kind, x, h_init, c_init, torch_outputs) -> Layers:
@@ -154,7 +154,6 @@ def _combine(module, kind, terms, c_init, torch_outputs, block: _Block) -> Layer
     x_term, h_term, h_prev = terms
     hidden, cell, gates, finite = _ACTIVATIONS[kind](module, x_term, h_term, h_prev, c_init,
                                                      block)
-    finite = finite and all(np.isfinite(a.sum()) for a in (hidden, cell) if a is not None)
     hidden = hidden.reshape(*shape, *hidden.shape[1:])
     cell = None if cell is None else cell.reshape(hidden.shape)
     gates = {name: g.reshape(hidden.shape) for name, g in zip(GATE_NAMES[kind], gates, strict=True)}
