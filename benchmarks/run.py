@@ -61,12 +61,31 @@ def median_ms(function: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
+def paired_medians_ms(first: Callable[[], object], second: Callable[[], object],
+                      repeats: int) -> tuple[float, float]:
+    """Median times (ms) of ``first()`` and ``second()`` called in turn, ``repeats`` pairs
+    after two warm-up pairs: on a shared machine whose speed drifts, both see the same drift."""
+    first(), second(), first(), second()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats):
+        for function, kept in zip((first, second), times, strict=True):
+            start = time.perf_counter()
+            function()
+            kept.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times[0]), statistics.median(times[1])
+
+
+def _forward(module: torch.nn.Module, inputs: torch.Tensor) -> None:
+    with torch.no_grad():
+        module(inputs.unsqueeze(1))
+
+
 def trace_rows(quick: bool) -> list[Row]:
     """`widgets.trace` on a 2-layer bidirectional LSTM against the module's own forward, with
     one thread (the target) and with two (torch's default on a 2-core machine, for
     information: trace's batched products use the second core, the forward's loop hardly)."""
     steps, hidden = (20, 16) if quick else (200, 128)
-    repeats = 5 if quick else 40
+    repeats = 5 if quick else 100
     torch.manual_seed(0)
     module = torch.nn.LSTM(hidden, hidden, num_layers=2, bidirectional=True).eval()
     inputs = torch.randn(steps, hidden)
@@ -74,12 +93,12 @@ def trace_rows(quick: bool) -> list[Row]:
     rows = []
     for threads in (1, 2):
         torch.set_num_threads(threads)
-        with torch.no_grad():
-            forward = median_ms(lambda: module(inputs.unsqueeze(1)), repeats)
-        traced = median_ms(lambda: widgets.trace(module, inputs), repeats)
+        forward, traced = paired_medians_ms(lambda: _forward(module, inputs),
+                                            lambda: widgets.trace(module, inputs), repeats)
         ratio = traced / forward
         rows.append(Row(f"trace vs forward ({shape})",
-                        f"median of {repeats}, {threads} thread{'s' * (threads > 1)}",
+                        f"medians of {repeats} calls of each, in turn, "
+                        f"{threads} thread{'s' * (threads > 1)}",
                         f"{traced:.1f} ms vs {forward:.1f} ms = {ratio:.2f}x",
                         "<= 2x" if threads == 1 else "-", ratio <= 2.0 if threads == 1 else None))
     torch.set_num_threads(1)
