@@ -65,6 +65,14 @@ JUPYTER_FOLDERS = {"HOME": "home", "JUPYTER_CONFIG_DIR": "jupyter-config",
                    "JUPYTERLAB_WORKSPACES_DIR": "lab-workspaces"}
 
 
+def shapes_on_screen(viewer) -> list:
+    """The shapes a stepping widget has sent to the browser (its `ShapeSync`), as plotly Shape
+    objects (``.x0``, ``.line.dash``, ...)."""
+    import plotly.graph_objects as go
+
+    return [go.layout.Shape(shape) for shape in viewer.shape_sync.shapes]
+
+
 def isolated_jupyter_env(base: Path, **extra: str) -> dict[str, str]:
     """This environment minus every JUPYTER*/IPYTHON* variable (so no token or config leaks
     in), with empty Jupyter, IPython and home folders under ``base`` and BROWSER set to `true`

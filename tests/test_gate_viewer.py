@@ -13,7 +13,7 @@ from widgets.figures.equations import equations_html, unit_step
 from widgets.tracing.record import trace
 from widgets.views.gate_viewer import GateViewer
 
-from support import torch_trace
+from support import shapes_on_screen, torch_trace
 
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["alice", "and", SCRIPT, "tom", "are", "."]
@@ -27,7 +27,7 @@ def read_columns(viewer):
     holds all its numbers."""
     z = np.asarray(viewer.figure.data[0].z, dtype=object)
     assert all(v is not None for v in z.ravel())
-    cover = viewer.figure.layout.shapes[0]
+    cover = shapes_on_screen(viewer)[0]
     assert (cover.yref, cover.y0, cover.y1) == ("paper", 0, 1)
     return [t for t in range(z.shape[1]) if not cover.x0 < t < cover.x1]
 
@@ -47,10 +47,10 @@ def test_next_prev_and_slider_step_through_the_precomputed_trace(cls):
     first_gate = next(iter(tr.gates.values()))[0, 0]
     np.testing.assert_allclose(np.asarray(viewer.figure.data[0].z[:, :3], dtype=float),
                                first_gate[:3].T, atol=1e-4)
-    assert viewer.figure.layout.shapes[1].x0 == 1.5
+    assert shapes_on_screen(viewer)[1].x0 == 1.5
     viewer.controls.slider.value = 5                  # what the slider and Play do
     assert read_columns(viewer) == list(range(6))
-    assert viewer.figure.layout.shapes[1].x0 == 4.5
+    assert shapes_on_screen(viewer)[1].x0 == 4.5
     viewer.controls.prev_button.click()
     assert viewer.step == 4 and read_columns(viewer) == [0, 1, 2, 3, 4]
     values = unit_step(tr, 4, unit=1)
@@ -59,14 +59,15 @@ def test_next_prev_and_slider_step_through_the_precomputed_trace(cls):
     assert f"h_t = {shown(tr.hidden[0, 0, 4, 1])}" in viewer.readout.value
 
 
-def test_each_step_is_one_batch_update(monkeypatch):
+def test_each_step_sends_the_shapes_once_and_the_figure_nothing():
     viewer = GateViewer(make_trace())
-    calls = []
-    original = viewer.figure.batch_update
-    monkeypatch.setattr(viewer.figure, "batch_update", lambda: calls.append(1) or original())
+    moved, redrawn = [], []
+    viewer.shape_sync.observe(lambda change: moved.append(change["new"]), names="shapes")
+    viewer.figure.observe(lambda change: change["new"] and redrawn.append(change["name"]),
+                          names=[n for n in viewer.figure.trait_names() if "py2js" in n])
     for step in (1, 2, 5, 3):
         viewer.controls.value = step
-    assert len(calls) == 4
+    assert len(moved) == 4 and redrawn == []
 
 
 def test_readout_lists_every_panel_value_of_the_unit():
@@ -90,7 +91,7 @@ def test_unit_picker_redraws_diagram_equations_and_row_outline():
     assert viewer.unit == 3 and viewer.step == 2
     assert viewer.diagram.value == cell_svg(unit_step(tr, 2, unit=3))
     assert "unit 3 · t = 3" in viewer.equations.value
-    assert [shape.y0 for shape in viewer.figure.layout.shapes[2:]] == [2.5] * 4
+    assert [shape.y0 for shape in shapes_on_screen(viewer)[2:]] == [2.5] * 4
     assert viewer.unit_picker.max == 3
 
 

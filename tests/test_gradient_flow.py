@@ -170,6 +170,22 @@ def test_decay_demo_sliders_recompute_the_curves():
     assert isinstance(GradientFlow.demo(hidden_size=4, T=10), DecayDemo)
 
 
+def test_decay_demo_recomputes_only_the_curve_whose_settings_changed():
+    demo = DecayDemo(recurrent_scale=0.9, forget_bias=0.0, T=20, hidden_size=8)
+    rnn, lstm = demo.curves
+    demo.bias_slider.value = 2.0                               # the LSTM's knob
+    assert demo.curves[0] is rnn and demo.curves[1] is not lstm
+    assert demo.curves[1].at(20) == pytest.approx(decay_with_distance(
+        "lstm", hidden_size=8, T=20, forget_bias=2.0).at(20))
+    rnn, lstm = demo.curves
+    demo.nonlinearity.value = "relu"                           # the RNN's
+    assert demo.curves[1] is lstm and demo.curves[0] is not rnn
+    assert demo.figure.data[0].name.startswith("relu RNN")
+    demo.distance_slider.value = 30                            # both
+    assert all(new is not old for new, old in zip(demo.curves, (rnn, lstm), strict=True))
+    assert len(demo.figure.data[0].x) == len(demo.figure.data[1].x) == 31
+
+
 def test_decay_demo_argument_errors():
     with pytest.raises(ValueError, match=r"`recurrent_scale` must be in \[0.5, 3\]"):
         DecayDemo(recurrent_scale=3.5)

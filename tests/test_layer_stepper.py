@@ -19,7 +19,7 @@ from widgets.views.layer_stepper import (
     step_labels,
 )
 
-from support import random_trace
+from support import random_trace, shapes_on_screen
 
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["a", SCRIPT, "b", "c", "d"]
@@ -89,14 +89,13 @@ def test_dashed_output_boxes_sit_on_the_top_layer_only():
 
 def test_stepping_updates_every_panel_in_one_message():
     stepper = LayerStepper(make_trace())
-    sent = []
+    sent, moved = [], []
     stepper.figure.observe(lambda change: change["new"] and sent.append(change["name"]),
                            names=[n for n in stepper.figure.trait_names() if "py2js" in n])
+    stepper.shape_sync.observe(lambda change: moved.append(change["new"]), names="shapes")
     stepper.controls.next_button.click()
-    assert sent == ["_py2js_update"]
-    assert stepper.figure._py2js_update in ({}, None) or \
-        stepper.figure._py2js_update.get("style_data") == {}   # heatmap data is not re-sent
-    covers = [s for s in stepper.figure.layout.shapes if s.fillcolor == "#f4f4f4"]
+    assert sent == [] and len(moved) == 1      # the shapes alone; no heatmap data is re-sent
+    covers = [s for s in shapes_on_screen(stepper) if s.fillcolor == "#f4f4f4"]
     assert [(c.x0, c.x1) for c in covers] == [(1.5, 4.5), (-0.5, 2.5)]
 
 
@@ -116,7 +115,7 @@ def test_readout_says_when_each_half_of_output_t_is_computed():
 def test_picking_another_output_token_moves_the_dashed_boxes():
     stepper = LayerStepper(make_trace())
     stepper.output_picker.value = 4
-    dashed = [s for s in stepper.figure.layout.shapes if s.line.dash == "dash"]
+    dashed = [s for s in shapes_on_screen(stepper) if s.line.dash == "dash"]
     assert len(dashed) == 2 and all(s.x0 == 3.5 for s in dashed)
     assert "output[4]" in stepper.readout.value
 
@@ -201,7 +200,7 @@ def test_the_unit_picker_outlines_the_unit_in_every_panel_and_reads_its_values()
     stepper = LayerStepper(tr, unit=0)
     stepper.controls.value = 2
     stepper.unit_picker.value = 2
-    rows = [s for s in stepper.figure.layout.shapes if s.line.dash == "dot"]
+    rows = [s for s in shapes_on_screen(stepper) if s.line.dash == "dot"]
     assert len(rows) == tr.num_layers * tr.num_directions
     assert all((s.y0, s.y1) == (1.5, 2.5) for s in rows)
     backward_now = len(tr) - 1 - 2

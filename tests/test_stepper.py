@@ -21,7 +21,7 @@ from widgets.figures.state import (
 from widgets.tracing.record import trace
 from widgets.views.stepper import StateStepper, cut_trace
 
-from support import random_trace
+from support import random_trace, shapes_on_screen
 
 SCRIPT = "<script>alert(1)</script>"
 TOKENS = ["the", "film", SCRIPT, "not", "good", "."]
@@ -149,16 +149,18 @@ def test_summary_reports_the_largest_one_step_change():
 
 # ---- the widget ---------------------------------------------------------------------------
 
-def test_next_moves_the_cover_and_the_box_in_one_small_update():
+def test_next_moves_the_cover_and_the_box_and_sends_nothing_else():
     stepper = StateStepper(make_trace(), layer=0, direction=0)
     sent = payloads(stepper.figure)
+    moved = []
+    stepper.shape_sync.observe(lambda change: moved.append(change["new"]), names="shapes")
     stepper.controls.next_button.click()
-    assert [name for name, _ in sent] == ["_py2js_update"]
-    update = sent[0][1]
-    assert update["style_data"] == {} and update["style_traces"] == []   # no heatmap data
-    assert update["layout_data"] == {"shapes.0.x0": 1.5, "shapes.1.x0": 0.5,
-                                     "shapes.1.x1": 1.5}
-    assert stepper.figure.layout.shapes[1].x0 == 0.5
+    assert sent == []                                    # the FigureWidget redraws nothing
+    assert len(moved) == 1 and len(moved[0]) == 3        # one message: the three shapes
+    cover, box, _ = shapes_on_screen(stepper)
+    assert (cover.x0, box.x0, box.x1) == (1.5, 0.5, 1.5)
+    assert stepper.figure.has_trait("_dom_classes") and \
+        stepper.shape_sync.target in stepper.figure._dom_classes   # how the browser finds it
 
 
 def test_readout_gives_exact_values_of_the_current_step():
@@ -178,7 +180,7 @@ def test_clicking_a_token_button_jumps_there():
         stepper.sentence.children[4].click()
         assert stepper.current_token == 4
         assert stepper.sentence.children[4].layout.border.startswith("3px solid black")
-        assert stepper.figure.layout.shapes[1].x0 == 3.5
+        assert shapes_on_screen(stepper)[1].x0 == 3.5
 
 
 def test_only_the_current_token_button_is_marked_for_the_browser_to_scroll_to():
@@ -200,7 +202,7 @@ def test_sentence_buttons_show_values_read_so_far():
     assert labels[3] == "not" and "not read yet" in stepper.sentence.children[3].tooltip
     stepper.unit_picker.value = 4
     assert stepper.sentence.children[1].description == f"film {tr.hidden[0, 0, 1, 4]:+.2f}"
-    assert (stepper.figure.layout.shapes[2].y0, stepper.figure.layout.shapes[2].y1) == (3.5, 4.5)
+    assert (shapes_on_screen(stepper)[2].y0, shapes_on_screen(stepper)[2].y1) == (3.5, 4.5)
 
 
 def test_a_click_on_the_heatmap_picks_unit_and_token():

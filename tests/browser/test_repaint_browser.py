@@ -34,7 +34,8 @@ widgets.GateViewer(widgets.trace(torch.nn.LSTM(16, 16), torch.randn(20, 16), tok
 gru = torch.nn.GRU(8, 16, num_layers=2, bidirectional=True)
 widgets.LayerStepper(widgets.trace(gru, torch.randn(20, 8), tokens=words(20)))
 """),
-    "DecayDemo (hidden 32, T = 50; recomputes both curves)": (".rnn-decay-demo", None, """
+    "DecayDemo (hidden 32, T = 50; the toggle recomputes the RNN curve)": (
+        ".rnn-decay-demo", None, """
 widgets.GradientFlow.demo()
 """),
     "StateStepper, 200-token sentence (RNN hidden 32)": (".rnn-state-stepper", "Next ▶", """

@@ -9,8 +9,8 @@
 - ``sampler`` (SampleStepper, lesson 09): step through a generated text.
 - ``static``: every widget's static copy for pages without a kernel, and the nbconvert
   preprocessor that puts plotly.js into an exported page.
-- ``figure_sync``: live figures made once from a figure dict; a step sends only the shape
-  coordinates that changed.
+- ``figure_sync``: live figures made once from a figure dict; a step moves their shapes in
+  the browser with one plotly relayout (`ShapeSync`, an anywidget), not a whole redraw.
 - ``keys``: the few lines of front-end code (an anywidget) that keep keys inside a widget and
   make ← / → step it, in JupyterLab and Notebook 7.
 

@@ -33,7 +33,7 @@ from ..figures.state import DIRECTION_NAMES, check_view, current_token
 from ..tracing.text import MAX_TOKENS, cut_trace
 from ..tracing.trace_data import Trace
 from .controls import StepControls
-from .figure_sync import live_figure, move_shapes
+from .figure_sync import ShapeSync, live_figure
 from .static import per_frame, static_form
 from .token_viewer import TokenViewer
 
@@ -75,6 +75,7 @@ class GateViewer(TokenViewer):
                                         panel_px=PANEL_PX)
         self.figure = live_figure(self._plot)
         self._shapes = self._plot["layout"]["shapes"]
+        self.shape_sync = ShapeSync(self.figure)
         for heatmap in self.figure.data:
             heatmap.on_click(self._on_heatmap_click)
         self.unit_picker = ipw.BoundedIntText(value=unit, min=0, max=trace.hidden_size - 1,
@@ -95,7 +96,7 @@ class GateViewer(TokenViewer):
         beside = ipw.HBox([ipw.VBox([self.diagram], layout={"flex": "0 0 320px"}), plot],
                           layout={"flex_flow": "row wrap"})   # narrow screens: one above
         children = [self.title, self.controls, ipw.HBox(pickers), self.readout, beside,
-                    self.equations, self.message]
+                    self.equations, self.message, self.shape_sync]
         text_row = self._text_box_row(text_to_trace)
         if text_row is not None:
             children.insert(-1, text_row)
@@ -106,11 +107,11 @@ class GateViewer(TokenViewer):
         self._rebuild()
 
     def show(self, step: int) -> None:
-        """Draw ``step``: move the heatmaps' shapes (one batch_update of the coordinates that
-        changed), then the diagram, equations and readout."""
+        """Draw ``step``: move the heatmaps' shapes (`ShapeSync`: only they reach the
+        browser), then the diagram, equations and readout."""
         wanted = gate_shapes(self.trace, step, self.layer, self.direction, self.unit)
-        with self.figure.batch_update():
-            self._shapes = move_shapes(self.figure, self._shapes, wanted)
+        self.shape_sync.show(wanted)
+        self._shapes = wanted
         values = unit_step(self.trace, step, self.layer, self.direction, self.unit)
         self.diagram.value = cell_svg(values)
         self.equations.value = equations_html(values)

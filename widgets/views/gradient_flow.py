@@ -172,13 +172,16 @@ class DecayDemo(StaticForm, ipw.VBox):
         self._write_readout()
 
     def update(self) -> None:
-        """Recompute both curves for the current controls and redraw (one batch_update)."""
+        """Recompute the curves whose controls changed (the RNN's: spectral radius,
+        nonlinearity, T; the LSTM's: forget bias, T) and redraw them (one batch_update)."""
         start = time.perf_counter()
-        self.curves = self._compute()
-        fresh = [decay_scatter(curve, i) for i, curve in enumerate(self.curves)]
+        old, self.curves = self.curves, self._compute(self.curves)
         with self.figure.batch_update():
-            for trace, new in zip(self.figure.data, fresh, strict=True):
-                trace.update(x=new.x, y=new.y, name=new.name, hovertemplate=new.hovertemplate)
+            for i, (trace, curve) in enumerate(zip(self.figure.data, self.curves, strict=True)):
+                if curve is not old[i]:
+                    new = decay_scatter(curve, i)
+                    trace.update(x=new.x, y=new.y, name=new.name,
+                                 hovertemplate=new.hovertemplate)
         self._write_readout()
         self.last_update_seconds = time.perf_counter() - start
 
@@ -198,12 +201,21 @@ class DecayDemo(StaticForm, ipw.VBox):
                 "or run the notebook to change T and the nonlinearity.")
         return static_form("DecayDemo", note, figure, text)
 
-    def _compute(self) -> tuple[DecayCurve, DecayCurve]:
+    def _compute(self, shown: tuple[DecayCurve, DecayCurve] | None = None
+                 ) -> tuple[DecayCurve, DecayCurve]:
+        """The two curves for the controls' values; a curve of ``shown`` whose settings did
+        not change is kept as it is."""
         T = self.distance_slider.value
-        rnn = decay_with_distance("rnn", T=T, recurrent_scale=self.radius_slider.value,
-                                  nonlinearity=self.nonlinearity.value, **self.options)
-        lstm = decay_with_distance("lstm", T=T, forget_bias=self.bias_slider.value,
-                                   **self.options)
+        rnn_settings = (T, self.radius_slider.value, self.nonlinearity.value)
+        lstm_settings = (T, self.bias_slider.value)
+        rnn, lstm = shown if shown is not None else (None, None)
+        if rnn is None or self._settings[0] != rnn_settings:
+            rnn = decay_with_distance("rnn", T=T, recurrent_scale=self.radius_slider.value,
+                                      nonlinearity=self.nonlinearity.value, **self.options)
+        if lstm is None or self._settings[1] != lstm_settings:
+            lstm = decay_with_distance("lstm", T=T, forget_bias=self.bias_slider.value,
+                                       **self.options)
+        self._settings = (rnn_settings, lstm_settings)
         return rnn, lstm
 
     def _write_readout(self) -> None:

@@ -21,7 +21,7 @@ from ..figures.state import current_token
 from ..tracing.text import cut_trace
 from ..tracing.trace_data import Trace
 from .controls import StepControls
-from .figure_sync import live_figure, move_shapes
+from .figure_sync import ShapeSync, live_figure
 from .static import StaticForm, per_frame, static_form, step_note
 
 SIDES = ("forward", "backward")
@@ -52,6 +52,7 @@ class LayerStepper(StaticForm, ipw.VBox):
         self._plot = layer_grid_dict(self.trace, 0, output_token, unit)
         self.figure = live_figure(self._plot)
         self._shapes = self._plot["layout"]["shapes"]
+        self.shape_sync = ShapeSync(self.figure)
         self.output_picker = ipw.Dropdown(
             options=[(f"t = {t + 1} · {token}", t) for t, token in enumerate(self.trace.tokens)],
             value=output_token, description="output at")
@@ -65,7 +66,7 @@ class LayerStepper(StaticForm, ipw.VBox):
         self.unit_picker.observe(lambda _: self._draw(self.controls.value), names="value")
         super().__init__([self.controls, ipw.HBox([self.output_picker, self.unit_picker]),
                           self.figure, self.readout,
-                          self.h_n_table, self.message])
+                          self.h_n_table, self.message, self.shape_sync])
         self.add_class("rnn-layer-stepper")
         self.add_class("rnn-keys")
         self._draw(0)
@@ -94,10 +95,10 @@ class LayerStepper(StaticForm, ipw.VBox):
                            + self.h_n_table.value + self.message.value)
 
     def _draw(self, step: int) -> None:
-        """One batch_update of the shape coordinates that changed; then the readout."""
+        """Move the shapes (`ShapeSync`: only they reach the browser); then the readout."""
         wanted = layer_grid_shapes(self.trace, step, self.output_token, self.unit_picker.value)
-        with self.figure.batch_update():
-            self._shapes = move_shapes(self.figure, self._shapes, wanted)
+        self.shape_sync.show(wanted)
+        self._shapes = wanted
         self.readout.value = layer_readout_html(self.trace, step, self.output_token,
                                                 self.unit_picker.value)
 

@@ -30,7 +30,7 @@ from ..figures.state import (
 from ..tracing.text import MAX_TOKENS, TextToTrace, cut_trace
 from ..tracing.trace_data import Trace
 from .controls import StepControls
-from .figure_sync import live_figure, move_shapes
+from .figure_sync import ShapeSync, live_figure
 from .static import per_frame, static_form
 from .token_viewer import TokenViewer
 
@@ -58,6 +58,7 @@ class StateStepper(TokenViewer):
         self._plot = state_heatmap_dict(self.trace, 0, self.layer, self.direction, unit)
         self.figure = live_figure(self._plot)
         self._shapes = self._plot["layout"]["shapes"]
+        self.shape_sync = ShapeSync(self.figure)
         self.figure.data[0].on_click(self._on_heatmap_click)
         self.unit_picker = ipw.BoundedIntText(value=unit, min=0, max=trace.hidden_size - 1,
                                               description="unit", layout={"width": "160px"})
@@ -70,7 +71,7 @@ class StateStepper(TokenViewer):
         self.controls.on_step(self._draw)
         self.unit_picker.observe(lambda _: self._redraw_unit(), names="value")
         children = [self.controls, self.figure, self.readout, self.unit_picker, self.sentence,
-                    self.message]
+                    self.message, self.shape_sync]
         text_row = self._text_box_row(text_to_trace)
         if text_row is not None:
             children.insert(-1, text_row)
@@ -81,11 +82,11 @@ class StateStepper(TokenViewer):
         self._rebuild()
 
     def _draw(self, step: int) -> None:
-        """Draw ``step``: move the heatmap's shapes (one batch_update of the coordinates that
-        changed), restyle the token buttons that changed, write the readout."""
+        """Draw ``step``: move the heatmap's shapes (`ShapeSync`: only they reach the browser),
+        restyle the token buttons that changed, write the readout."""
         wanted = state_shapes(self.trace, step, self.layer, self.direction, self.unit)
-        with self.figure.batch_update():
-            self._shapes = move_shapes(self.figure, self._shapes, wanted)
+        self.shape_sync.show(wanted)
+        self._shapes = wanted
         self._paint_sentence()
         self.readout.value = self._readout_html()
 
