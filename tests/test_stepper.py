@@ -163,6 +163,17 @@ def test_next_moves_the_cover_and_the_box_and_sends_nothing_else():
         stepper.shape_sync.target in stepper.figure._dom_classes   # how the browser finds it
 
 
+def test_without_plotly_in_the_page_the_shapes_go_through_the_figure():
+    stepper = StateStepper(make_trace(), layer=0, direction=0)
+    sync = stepper.shape_sync
+    stepper.controls.value = 2
+    assert stepper.figure.layout.shapes[1].x0 == -0.5       # moved in the browser only
+    sync._on_front_end(sync, {"event": "no-plotly"}, [])     # what the front end sends then
+    assert stepper.figure.layout.shapes[1].x0 == 1.5        # caught up at once
+    stepper.controls.value = 4
+    assert stepper.figure.layout.shapes[1].x0 == 3.5 == shapes_on_screen(stepper)[1].x0
+
+
 def test_readout_gives_exact_values_of_the_current_step():
     tr = make_trace()
     stepper = StateStepper(tr, layer=1, direction=1, unit=2)
