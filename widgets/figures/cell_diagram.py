@@ -17,6 +17,7 @@ Lessons: 05, 06.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -113,9 +114,10 @@ def gru_cell_svg(v: UnitStep) -> str:
 def colour(value: float, sigmoid: bool) -> str:
     """'rgb(r, g, b)' of ``value``: Cividis on [0, 1] if ``sigmoid``, else RdBu on [-1, 1]
     (values beyond saturate), to 1/200 of the range."""
+    value = float(value)
     if sigmoid:
-        return _CIVIDIS[int(round(float(np.clip(value, 0, 1)) * 200))]
-    return _RDBU[int(round((float(np.clip(value, -1, 1)) + 1) * 100))]
+        return _CIVIDIS[int(round(min(max(value, 0.0), 1.0) * 200))]
+    return _RDBU[int(round((min(max(value, -1.0), 1.0) + 1) * 100))]
 
 
 def _expect_kind(values, kind: str) -> None:
@@ -191,6 +193,7 @@ def _block(x, function: str, value: float, sigmoid: bool, width: int = 52) -> st
             f'fill="{ink}">{html.escape(number(value))}</text>')
 
 
+@functools.lru_cache(maxsize=8)
 def colour_key(x: int = 300, y: int = 352) -> str:
     """The key of the diagram's colours (SVG): five swatches from 0 to 1 for the sigmoid gates
     (Cividis) and from −1 to +1 for the tanh values and the states (RdBu)."""
