@@ -19,6 +19,8 @@ from widgets.figures.gradients import (
 from widgets.tracing.gradients import decay_with_distance, gradient_flow
 from widgets.views.gradient_flow import DecayDemo, GradientFlow, decay_demo_static
 
+from support import shapes_on_screen
+
 torch.set_num_threads(1)
 TOKENS = ["the", "<b>film</b>", "was", "not", "good"]
 
@@ -59,9 +61,9 @@ def test_gradient_flow_widget_step_slider_and_readout():
     rnn, lstm = traces()
     widget = GradientFlow(rnn, lstm)
     assert widget.token_slider.max == len(TOKENS) - 1
-    assert widget.figure.layout.shapes[0].x0 == len(TOKENS) - 1
+    assert shapes_on_screen(widget)[0].x0 == len(TOKENS) - 1
     widget.token_slider.value = 1
-    assert widget.figure.layout.shapes[0].x0 == 1 == widget.figure.layout.shapes[0].x1
+    assert shapes_on_screen(widget)[0].x0 == 1 == shapes_on_screen(widget)[0].x1
     readout = widget.readout.value
     assert "&#x27;&lt;b&gt;film&lt;/b&gt;&#x27;" in readout and "<b>film" not in readout
     assert f"‖∂L/∂h‖ = {rnn.hidden_grad[1]:.2e}" in readout

@@ -34,7 +34,7 @@ from ..figures.gradients import (
 )
 from ..tracing.gradients import DecayCurve, GradientTrace, decay_with_distance, gradient_flow
 from ..tracing.text import TextModel, Vocabulary, model_text_tracer
-from .figure_sync import live_figure
+from .figure_sync import ShapeSync, live_figure
 from .static import StaticForm, open_at, per_frame, static_form, step_note
 
 RADII = (*(round(0.5 + 0.1 * i, 2) for i in range(11)), 2.0, 2.5, 3.0)
@@ -62,6 +62,7 @@ class GradientFlow(StaticForm, ipw.VBox):
         self.figure = live_figure(gradient_figure(left, right, step=last,
                                                   relative=bool(relative)).to_plotly_json())
         self._plot = self.figure.to_plotly_json()
+        self.shape_sync = ShapeSync(self.figure)
         self.token_slider = ipw.IntSlider(value=last, min=0, max=last, description="token k",
                                           readout=False, layout={"width": "420px"})
         self.relative_box = ipw.Checkbox(value=bool(relative), indent=False,
@@ -71,7 +72,7 @@ class GradientFlow(StaticForm, ipw.VBox):
         self.token_slider.observe(lambda change: self._draw_step(change["new"]), names="value")
         self.relative_box.observe(lambda _: self._redraw_values(), names="value")
         super().__init__([self.figure, ipw.HBox([self.token_slider, self.relative_box]),
-                          self.readout, self.summary])
+                          self.readout, self.summary, self.shape_sync])
         self.add_class("rnn-gradient-flow")
         self._draw_step(last)
 
@@ -115,8 +116,7 @@ class GradientFlow(StaticForm, ipw.VBox):
                            per_frame(parts, step))
 
     def _draw_step(self, step: int) -> None:
-        with self.figure.batch_update():
-            self.figure.layout.shapes = [step_line(step, len(self.traces[0]))]
+        self.shape_sync.show([step_line(step, len(self.traces[0]))])
         self.readout.value = _pre(step_text(self.traces, step))
 
     def _redraw_values(self) -> None:
