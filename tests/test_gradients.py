@@ -14,6 +14,10 @@ from widgets.initialization import scale_recurrent_weights, set_forget_bias, spe
 from widgets.reference import cell_params, gru_step, lstm_step, rnn_step
 from widgets.tracing.gradients import (
     DecayCurve,
+    _autograd_decay,
+    _fresh_module,
+    _initialise,
+    _rnn_decay,
     decay_with_distance,
     gradient_flow,
 )
@@ -194,6 +198,19 @@ def test_decay_is_normalised_and_deterministic_and_keeps_the_global_rng():
     np.testing.assert_array_equal(first.distance, np.arange(20, -1, -1))
     other_seed = decay_with_distance("rnn", hidden_size=8, T=20, recurrent_scale=0.9, seed=1)
     assert not np.array_equal(first.relative, other_seed.relative)
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu"])
+@pytest.mark.parametrize("radius", [0.5, 1.0, 2.5])
+def test_the_rnn_decay_written_out_equals_autograd(nonlinearity, radius):
+    """decay_with_distance computes the RNN's curve from the chain rule written out; the
+    LSTM's and GRU's by autograd. Both ways agree on the RNN, vanishing and exploding."""
+    module, x = _fresh_module("rnn", 8, 30, nonlinearity, 3, 10, seed=2)
+    _initialise(module, "rnn", radius, None)
+    by_hand, by_autograd = _rnn_decay(module, "rnn", x, 30), _autograd_decay(module, "rnn", x, 30)
+    np.testing.assert_allclose(by_hand, by_autograd, rtol=1e-12, atol=0)
+    assert by_hand[-1] == pytest.approx(1.0)                   # k = T: the identity
+    assert (by_hand[0] < 1e-3) if radius < 1 else (by_hand[0] > 1 if radius > 2 else True)
 
 
 def test_decay_equals_a_finite_difference_jacobian():

@@ -9,7 +9,10 @@ state handed from call to call). Every h_k is then a tensor of the graph and one
 at once; it never touches the parameters' ``.grad``. Making each h_k a detached leaf would cut
 the chain and give only the one-step term. For a Jacobian (``loss="last_state"``) the sequence
 is repeated H times as a batch and copy j back-propagates h_{T-1}[j], so one backward pass gives
-all H rows. Float64 is used for `decay_with_distance`, so tiny values do not round to 0.
+all H rows. Float64 is used for `decay_with_distance`, so tiny values do not round to 0; for
+an RNN it multiplies the one-step Jacobians diag(φ'_t) W_hh itself (the same numbers, a few
+times faster: the DecayDemo recomputes a curve at every notch), for an LSTM or GRU it asks
+autograd.
 
 Lessons: 04, 05.
 """
@@ -169,8 +172,21 @@ def decay_with_distance(kind: str, hidden_size: int = 32, T: int = 50,
     module, x = _fresh_module(kind, hidden_size, T, nonlinearity, num_sequences, warmup, seed)
     x = x * expect_number("input_scale", input_scale, low=0.0)
     _initialise(module, kind, recurrent_scale, forget_bias)
-    n, warmup = x.shape[1], x.shape[0] - T
-    with _one_thread(), torch.enable_grad():
+    with _one_thread():
+        relative = (_rnn_decay if kind == "rnn" else _autograd_decay)(module, kind, x, T)
+    if not np.isfinite(relative).all():
+        raise ValueError("the gradients overflowed: lower `recurrent_scale` or `T`")
+    radius = spectral_radius(module.weight_hh_l0) if kind == "rnn" else None
+    return DecayCurve(kind, _curve_label(kind, nonlinearity, radius, forget_bias),
+                      relative, hidden_size, radius, None if forget_bias is None else
+                      float(forget_bias))
+
+
+def _autograd_decay(module, kind, x, T: int) -> np.ndarray:
+    """`decay_with_distance`'s T + 1 values, k = 0..T, by autograd (module docstring): each
+    sequence of ``x`` (warmup + T, n, H) repeated H times, copy j back-propagating h_T[j]."""
+    n, warmup, hidden_size = x.shape[1], x.shape[0] - T, module.hidden_size
+    with torch.enable_grad():
         h, c = _warm_states(module, kind, x[:warmup], n)
         h_start = h.repeat_interleave(hidden_size, dim=1).requires_grad_()
         c_start = None if c is None else c.repeat_interleave(hidden_size, dim=1)
@@ -179,14 +195,28 @@ def decay_with_distance(kind: str, hidden_size: int = 32, T: int = 50,
         rows = hs[-1][0].view(n, hidden_size, hidden_size)
         grads = torch.autograd.grad(rows.diagonal(dim1=1, dim2=2).sum(), [h_start, *hs],
                                     allow_unused=True)
-    relative = np.array([0.0 if g is None else math.sqrt(
+    return np.array([0.0 if g is None else math.sqrt(
         float((g[0].view(n, -1) ** 2).sum(1).mean()) / hidden_size) for g in grads])
-    if not np.isfinite(relative).all():
-        raise ValueError("the gradients overflowed: lower `recurrent_scale` or `T`")
-    radius = spectral_radius(module.weight_hh_l0) if kind == "rnn" else None
-    return DecayCurve(kind, _curve_label(kind, nonlinearity, radius, forget_bias),
-                      relative, hidden_size, radius, None if forget_bias is None else
-                      float(forget_bias))
+
+
+def _rnn_decay(module, kind, x, T: int) -> np.ndarray:
+    """`_autograd_decay` for a one-layer RNN, from the chain rule written out: with
+    h_t = φ(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), ∂h_t/∂h_{t-1} = diag(φ'_t) W_hh, where
+    φ'_t = 1 - h_t² (tanh) or [h_t > 0] (relu), so ∂h_T/∂h_k = ∂h_T/∂h_{k+1} diag(φ'_{k+1})
+    W_hh, one (n, H, H) product per step (what autograd computes, a few times faster)."""
+    n, warmup = x.shape[1], x.shape[0] - T
+    with torch.no_grad():
+        h, _ = _warm_states(module, kind, x[:warmup], n)
+        states, _ = module(x[warmup:], h)                          # h_1..h_T: (T, n, H)
+        if not bool(torch.isfinite(states).all()):   # overflowed: autograd's would be NaN
+            return np.full(T + 1, np.nan)
+        slopes = 1 - states**2 if module.nonlinearity == "tanh" else (states > 0).to(x.dtype)
+        jacobian = torch.eye(module.hidden_size, dtype=x.dtype).expand(n, -1, -1)
+        squares = [jacobian.square().sum((1, 2))]
+        for t in range(T - 1, -1, -1):                             # k = t: ∂h_T/∂h_t
+            jacobian = (jacobian * slopes[t][:, None, :]) @ module.weight_hh_l0
+            squares.append(jacobian.square().sum((1, 2)))
+    return np.array([math.sqrt(float(s.mean()) / module.hidden_size) for s in squares[::-1]])
 
 
 def _fresh_module(kind, hidden_size, T, nonlinearity, num_sequences, warmup, seed):
