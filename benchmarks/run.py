@@ -110,6 +110,36 @@ def trace_rows(quick: bool) -> list[Row]:
                        f"{size:.1f} MiB", "-", None)]
 
 
+def display_size_rows(quick: bool) -> list[Row]:
+    """What displaying a StateStepper of lesson 09's size sends: the widget messages (comm
+    opens and updates, counted through `comm.create_comm`, the hook the comm package offers
+    for this) and the static form's HTML, which goes with every display and into a saved
+    notebook."""
+    import comm
+
+    steps, hidden = (24, 16) if quick else (240, 128)
+    sent: list[int] = []
+
+    class CountingComm(comm.base_comm.BaseComm):
+        def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+            sent.append(len(json.dumps(data, default=str)) + sum(len(b) for b in buffers or []))
+
+    original, comm.create_comm = comm.create_comm, CountingComm
+    try:
+        widgets.set_seed(0)
+        trace = widgets.trace(torch.nn.LSTM(16, hidden), torch.randn(steps, 16),
+                              tokens=[f"w{t}" for t in range(steps)])
+        stepper = widgets.StateStepper(trace)
+        static = len(stepper.static_html().encode())
+    finally:
+        comm.create_comm = original
+    return [Row(f"StateStepper display (LSTM hidden {hidden}, T = {steps}, lesson 09's window)",
+                "widget messages made by building it (comm opens + updates); its static form "
+                "(text/html, sent with every display and saved in the notebook)",
+                f"{len(sent):,} messages, {sum(sent) / 2**20:.1f} MiB; static form "
+                f"{static / 2**20:.1f} MiB", "-", None)]
+
+
 def repaint_rows() -> list[Row]:
     """Click-to-repaint in a real browser, measured by tests/browser/test_repaint_browser.py
     (JupyterLab + headless Chromium; a MutationObserver on the widget): a row per widget and
@@ -171,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     if args.only is None:
         rows = trace_rows(args.quick) + kernel_rows.widget_step_rows(Row, args.quick)
+        rows += display_size_rows(args.quick)
         rows += char_lm_rows.rows(Row, args.quick)
         if not args.quick:
             rows += kernel_rows.lesson_rows(Row)

@@ -14,6 +14,8 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from widgets.site.build import OUTPUT_WAIT
+
 TAGS = ("setup", "exercise", "check")
 
 
@@ -54,7 +56,7 @@ def run(notebook, cwd: Path, timeout: int = 300):
     """Execute on a fresh kernel (no widget state stored); return the executed notebook."""
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(cwd)}},
-                            store_widget_state=False)
+                            store_widget_state=False, **OUTPUT_WAIT)
     client.execute()
     return notebook
 

@@ -20,6 +20,8 @@ def test_benchmark_script_prints_its_table():
     assert any(line.startswith("| SampleStepper sampling") and "ms per character" in line
                for line in lines)
     assert any(line.startswith("| SampleStepper step") and " ms |" in line for line in lines)
+    assert any(line.startswith("| StateStepper display (") and "messages" in line
+               and "static form" in line for line in lines)
     for widget in ("StateStepper", "GateViewer", "LayerStepper", "GradientFlow"):
         assert any(line.startswith(f"| {widget} step") and " KiB |" in line for line in lines)
         assert any(line.startswith(f"| {widget} display overhead") and " ms |" in line

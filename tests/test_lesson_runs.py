@@ -19,6 +19,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from widgets.site.build import OUTPUT_WAIT
+
 from static_pages import WIDGET_VIEW, check_exported
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,7 +96,7 @@ def run(path: Path, python_path: Path):
     try:
         NotebookClient(notebook, timeout=300, kernel_name="python3",
                        resources={"metadata": {"path": str(path.parent)}},
-                       store_widget_state=False).execute()
+                       store_widget_state=False, **OUTPUT_WAIT).execute()
     finally:
         os.environ["PYTHONPATH"] = guard_path or ""
     return notebook

@@ -116,6 +116,34 @@ def test_sentence_html_gives_colour_value_and_escaped_text():
     assert sentence_html(tr, unit=2).count("<sub>…</sub>") == 0   # no step: every value
 
 
+@pytest.mark.parametrize(("direction", "step", "now"), [(0, 2, 2), (1, 1, 4)])
+def test_a_stepped_sentence_is_drawn_at_its_step_and_carries_every_read_look(direction, step,
+                                                                            now):
+    tr = make_trace()
+    text = sentence_html(tr, unit=1, layer=1, direction=direction, step=step, stepped=True)
+    assert f'class="rnn-static-sentence" data-direction="{direction}"' in text
+    spans = re.findall(r"<span .*?</span>", text)
+    assert len(spans) == len(tr) and "2px solid black" in spans[now]
+    read = token_cells(tr, unit=1, layer=1, direction=direction)           # every token read
+    at_step = token_cells(tr, unit=1, layer=1, direction=direction, step=step)
+    for span, cell, shown in zip(spans, read, at_step, strict=True):
+        assert f'data-value="{cell.value:+.2f}"' in span                   # even if not read yet
+        assert f'data-colour="{cell.colour}" data-ink="{cell.text_colour}"' in span
+        assert f"background:{shown.colour};" in span
+        assert ("<sub>…</sub>" in span) == (shown.value is None)
+
+
+def test_the_steppers_static_form_draws_its_sentence_once_not_once_per_step():
+    tr = random_trace(tokens=[f"w{t}" for t in range(40)])
+    stepper = StateStepper(tr, layer=0, direction=0, unit=1)
+    stepper.controls.value = 7
+    page = stepper.static_html()
+    assert page.count('class="rnn-static-sentence"') == 1
+    assert page.count("<sub>") == len(tr)                    # one span per token, T not T²
+    assert page.count("<sub>…</sub>") == len(tr) - 8         # opened at step 8 of 40
+    assert page.count('class="rnn-static-frame"') == len(tr)  # a readout per step
+
+
 def test_token_cells_colour_by_value():
     tr = make_trace()
     tr.hidden[0, 0, :, 0] = [-1.0, 0.0, 1.0, 0.2, -0.9, 0.9]
@@ -325,6 +353,8 @@ def test_submitting_text_retraces_and_restarts():
     stepper.controls.next_button.click()
     expected = torch_output(model, ["not", "good"])[1, 1]
     assert f"h = {expected:+.4f}" in stepper.readout.value
+    colours = [cell.colour for cell in token_cells(stepper.trace, unit=1)]   # the new trace's
+    assert [b.style.button_color for b in stepper.sentence.children] == colours
 
 
 def test_typing_does_not_retrace_before_submit():

@@ -138,6 +138,29 @@ def test_a_static_slider_moves_the_figure_and_the_text_beside_it(course_site, re
     assert errors == []
 
 
+def test_a_static_steppers_slider_restyles_its_sentence(course_site, reader):
+    page, errors = reader
+    open_page(page, course_site / "02_rnn_cell_anatomy.html")
+    viewer = page.locator('.rnn-static-form[data-widget="StateStepper"]').first
+    viewer.scroll_into_view_if_needed()
+    label = viewer.locator(".slider-label").first        # the current value: "t = 5 · good"
+    opened = label.text_content()
+    sentence = viewer.locator(".rnn-static-sentence")
+    expect(sentence).to_have_count(1)
+    values = sentence.locator("sub")
+    total = values.count()
+    rail = viewer.locator(".slider-rail-rect").first.bounding_box()
+    page.mouse.click(rail["x"] + rail["width"] * 0.4, rail["y"] + rail["height"] / 2)
+    expect(label).not_to_have_text(opened, timeout=TIMEOUT_MS)
+    step = int(re.search(r"t = (\d+)", label.text_content())[1])
+    assert 1 < step < total
+    expect(values.nth(step)).to_have_text("…")                # tokens after t = step: not read
+    shown = values.all_inner_texts()
+    assert shown[step:] == ["…"] * (total - step) and "…" not in shown[:step]
+    current = sentence.locator("span").nth(step - 1)
+    assert current.evaluate("span => span.style.borderColor") == "black"
+    assert errors == []
+
 def solution_lines(solution: Path) -> list[str]:
     """The code lines of a solution file (no docstrings, comments or short lines) that its
     lesson does not contain itself."""

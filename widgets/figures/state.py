@@ -22,6 +22,8 @@ from ..tracing.trace_data import Trace
 from .colours import DIVERGING, DIVERGING_RANGE
 
 DIRECTION_NAMES = ("forward →", "← backward")
+UNREAD = "#eeeeee"              # the sentence's colour for a token not read yet
+STEPPED_SENTENCE = "rnn-static-sentence"
 BOX = {"type": "rect", "line": {"color": "black", "width": 3}, "fillcolor": "rgba(0,0,0,0)"}
 
 
@@ -200,7 +202,7 @@ def token_cells(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
         colours = unit_colours(trace, unit, layer, direction)
     now = current_token(step, len(trace), direction)
     return [TokenCell(t, token, float(values[t]) if read[t] else None,
-                      colours[t] if read[t] else "#eeeeee",
+                      colours[t] if read[t] else UNREAD,
                       "white" if read[t] and abs(values[t]) > 0.6 else "black", t == now)
             for t, token in enumerate(trace.tokens)]
 
@@ -212,20 +214,30 @@ def unit_colours(trace: Trace, unit: int, layer: int = -1, direction: int = 0) -
 
 
 def sentence_html(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
-                  step: int | None = None, colours: list[str] | None = None) -> str:
+                  step: int | None = None, colours: list[str] | None = None,
+                  stepped: bool = False) -> str:
     """Karpathy-style sentence: each token a span coloured by the unit's h_t, with the value
     written after it and in its tooltip (colour is never the only channel); text escaped.
-    ``colours``: the unit's `unit_colours`, when the caller draws many steps."""
+    ``colours``: the unit's `unit_colours`, when the caller draws many steps. ``stepped``:
+    drawn at ``step`` once for a static form whose slider restyles it (each span carries its
+    read look in ``data-*``, `widgets.views.static` swaps them), not once per step: a
+    240-token window would otherwise ship 240 sentences (13 MB)."""
+    _, direction, _, _ = check_view(trace, layer, direction, unit)
     spans = []
-    for cell in token_cells(trace, unit, layer, direction, step, colours):
+    for cell, read in zip(token_cells(trace, unit, layer, direction, step, colours),
+                          token_cells(trace, unit, layer, direction, None, colours), strict=True):
         value = "…" if cell.value is None else f"{cell.value:+.2f}"
+        label = f"t = {cell.t + 1} · '{cell.token}' · h = "
         border = "2px solid black" if cell.current else "2px solid transparent"
-        title = html.escape(f"t = {cell.t + 1} · '{cell.token}' · h = {value}")
+        data = (f' data-label="{html.escape(label)}" data-value="{read.value:+.2f}" '
+                f'data-colour="{read.colour}" data-ink="{read.text_colour}"' if stepped else "")
         spans.append(
-            f'<span title="{title}" style="background:{cell.colour};color:{cell.text_colour};'
-            f'border:{border};padding:1px 3px;margin:1px;display:inline-block">'
-            f"{html.escape(cell.token)}<sub>{value}</sub></span>")
-    return f'<div style="line-height:1.9;font-family:monospace">{" ".join(spans)}</div>'
+            f'<span title="{html.escape(label + value)}"{data} style="background:{cell.colour};'
+            f"color:{cell.text_colour};border:{border};padding:1px 3px;margin:1px;"
+            f'display:inline-block">{html.escape(cell.token)}<sub>{value}</sub></span>')
+    box = (f' class="{STEPPED_SENTENCE}" data-direction="{direction}" data-unread="{UNREAD}"'
+           if stepped else "")
+    return f'<div{box} style="line-height:1.9;font-family:monospace">{" ".join(spans)}</div>'
 
 
 def state_figure_static(trace: Trace, layer: int = -1, direction: int = 0,

@@ -44,6 +44,11 @@ DOCS_DIR = REPO_ROOT / "docs"
 MARKER = ".rnn-course-site"
 STATIC_FILES = ("site.css", "quiz.js")
 TIMEOUT_S = 300
+# nbclient waits 4 s (its default) after a cell's reply for the rest of the cell's output, then
+# drops what has not come with only a warning. A cell that displays a large widget sends a few
+# thousand messages; on a busy machine they can take longer, and a page (or a test comparing
+# two runs) would silently miss an output. Wait longer, and fail rather than lose output.
+OUTPUT_WAIT = {"iopub_timeout": 120, "raise_on_iopub_timeout": True}
 
 
 def lessons() -> list[Path]:
@@ -82,7 +87,7 @@ def execute(path: Path):
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(notebook, timeout=TIMEOUT_S, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}},
-                   store_widget_state=False).execute()
+                   store_widget_state=False, **OUTPUT_WAIT).execute()
     return notebook
 
 

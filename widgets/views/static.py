@@ -8,6 +8,9 @@ current state as a plain plotly figure (slider and frames) and a short text summ
 - JupyterLab ranks the widget view first (rank -10, text/html 50), so a live session shows
   the widget and never renders this HTML; an untrusted notebook shows the HTML sanitized
   (scripts removed: the summary and a note stay readable).
+- A part that changes with the step is either drawn once per step (`per_frame`: the slider
+  shows one) or, for the StateStepper's sentence, drawn once and restyled by the slider
+  (`widgets.figures.state.sentence_html` with ``stepped``).
 - nbconvert skips a widget view whose state is not stored in the notebook (the course runs
   with ``store_widget_state=False``) and renders the next mimetype: this HTML.
 
@@ -44,6 +47,7 @@ from plotly.basewidget import BaseFigureWidget
 
 from ..arguments import expect_type, type_name
 from ..figures.config import PLOTLY_CONFIG
+from ..figures.state import STEPPED_SENTENCE
 
 FORM_CLASS = "rnn-static-form"
 FIGURE_CLASS = "rnn-static-figure"
@@ -53,6 +57,18 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 NO_PLOTLYJS = ("(An interactive figure stands here: this page lacks plotly.js. Export with "
                "the preprocessor widgets.views.static.inline_plotlyjs, or run the notebook.)")
 _DRAW = """<script>(function () {{
+  function restep(sentence, step) {{
+    var spans = sentence.querySelectorAll("span[data-value]"), backward =
+      sentence.dataset.direction === "1", now = backward ? spans.length - 1 - step : step;
+    spans.forEach(function (span, t) {{
+      var read = backward ? t >= now : t <= now, value = read ? span.dataset.value : "…";
+      span.style.background = read ? span.dataset.colour : sentence.dataset.unread;
+      span.style.color = read ? span.dataset.ink : "black";
+      span.style.borderColor = t === now ? "black" : "transparent";
+      span.title = span.dataset.label + value;
+      span.lastChild.textContent = value;
+    }});
+  }}
   var box = document.getElementById("{id}");
   if (!box || !window.Plotly) return;
   var fig = JSON.parse(document.getElementById("{id}-json").textContent);
@@ -64,6 +80,9 @@ _DRAW = """<script>(function () {{
       if (!form || !args || !args[0]) return;
       form.querySelectorAll(".{frame}").forEach(function (part) {{
         part.hidden = part.dataset.frame !== String(args[0][0]);
+      }});
+      form.querySelectorAll(".{sentence}").forEach(function (sentence) {{
+        restep(sentence, Number(args[0][0]));
       }});
     }});
     if (fig.frames) return Plotly.addFrames(box, fig.frames);
@@ -104,7 +123,7 @@ def figure_html(figure: BaseFigure | dict) -> str:
     return (f'<div class="{FIGURE_CLASS}" id="{key}">'
             f"<p><i>{escape(NO_PLOTLYJS)}</i></p></div>"
             f'<script type="application/json" id="{key}-json">{safe}</script>'
-            + _DRAW.format(id=key, form=FORM_CLASS, frame=FRAME_CLASS,
+            + _DRAW.format(id=key, form=FORM_CLASS, frame=FRAME_CLASS, sentence=STEPPED_SENTENCE,
                            config=json.dumps(PLOTLY_CONFIG)))
 
 

@@ -92,58 +92,75 @@ class StateStepper(TokenViewer):
 
     def static_html(self) -> str:
         """The static form (HTML, user text escaped): `state_figure_static` opened at the
-        current step, the sentence coloured by the current unit, the readout and
+        current step, the sentence coloured by the current unit (drawn once, restyled by the
+        figure's slider), the readout of every step (the slider's shows) and
         `state_summary`."""
         figure = state_static_dict(self.trace, self.layer, self.direction, self.unit,
                                    self.step, self._plot)
-        colours = unit_colours(self.trace, self.unit, self.layer, self.direction)
-        parts = [sentence_html(self.trace, self.unit, self.layer, self.direction, step, colours)
-                 + self._readout_html(step) for step in range(len(self.trace))]
+        sentence = sentence_html(self.trace, self.unit, self.layer, self.direction, self.step,
+                                 stepped=True)
+        parts = [self._readout_html(step) for step in range(len(self.trace))]
         return static_form("StateStepper", self._step_note(), figure,
                            state_summary(self.trace, self.layer, self.direction),
-                           per_frame(parts, self.step) + self.message.value)
+                           sentence + per_frame(parts, self.step) + self.message.value)
 
     def _rebuild(self) -> None:
-        """New trace: replace the whole heatmap and the sentence buttons, then draw step 0."""
+        """New trace: replace the whole heatmap and the sentence buttons (each made with its
+        look at the current step: one message per widget), then draw that step."""
         self._plot = state_heatmap_dict(self.trace, 0, self.layer, self.direction, self.unit)
         heat = self._plot["data"][0]
         with self.figure.batch_update():
             self.figure.data[0].update(z=heat["z"], x=heat["x"], customdata=heat["customdata"])
             self.figure.layout.xaxis.update(self._plot["layout"]["xaxis"])
-        self.sentence.children = [self._token_button(t) for t in range(len(self.trace))]
-        self._painted: list = [None] * len(self.trace)
-        self._colour_unit = None
+        self._colour_unit = None                       # a new trace: new colours
+        cells = self._cells()
+        self.sentence.children = [self._token_button(cell) for cell in cells]
+        self._painted = list(cells)
         self._draw(self.controls.value)
 
-    def _token_button(self, t: int) -> ipw.Button:
-        button = ipw.Button(layout={"width": "auto", "margin": "1px"})
-        button.on_click(lambda _: self.jump_to_token(t))
-        return button
-
-    def _paint_sentence(self) -> None:
-        """Restyle only the token buttons whose look changed (a step changes one or two)."""
+    def _cells(self) -> list:
+        """The sentence's `TokenCell` at the current step and unit (colours kept per unit)."""
         if getattr(self, "_colour_unit", None) != self.unit:
             self._colour_unit = self.unit
             self._colours = unit_colours(self.trace, self.unit, self.layer, self.direction)
-        cells = token_cells(self.trace, self.unit, self.layer, self.direction, self.step,
-                            self._colours)
-        for button, cell in zip(self.sentence.children, cells, strict=True):
+        return token_cells(self.trace, self.unit, self.layer, self.direction, self.step,
+                           self._colours)
+
+    def _token_button(self, cell) -> ipw.Button:
+        look = self._look(cell)
+        button = ipw.Button(description=look["description"], tooltip=look["tooltip"],
+                            style=look["style"], layout={"width": "auto", "margin": "1px",
+                                                         "border": look["border"]},
+                            _dom_classes=look["classes"])
+        button.on_click(lambda _: self.jump_to_token(cell.t))
+        return button
+
+    def _look(self, cell) -> dict:
+        """A token button's traits for `TokenCell` ``cell``."""
+        value = "" if cell.value is None else f" {cell.value:+.2f}"
+        return {"description": f"{cell.token}{value}",
+                "tooltip": f"t = {cell.t + 1} · unit {self.unit}" + (
+                    f" · h = {cell.value:+.4f}" if cell.value is not None else " · not read yet"),
+                "style": {"button_color": cell.colour, "text_color": cell.text_colour,
+                          "font_weight": "bold" if cell.current else "normal"},
+                "border": "3px solid black" if cell.current else "3px solid transparent",
+                # the key bridge scrolls the current token into the sentence's view
+                "classes": ("rnn-current-token",) if cell.current else ()}
+
+    def _paint_sentence(self) -> None:
+        """Restyle only the token buttons whose look changed (a step changes one or two)."""
+        for button, cell in zip(self.sentence.children, self._cells(), strict=True):
             if self._painted[cell.t] == cell:
                 continue
-            value = "" if cell.value is None else f" {cell.value:+.2f}"
+            look = self._look(cell)
             with button.hold_sync():                  # one message per widget, not per trait
-                button.description = f"{cell.token}{value}"
-                button.tooltip = f"t = {cell.t + 1} · unit {self.unit}" + (
-                    f" · h = {cell.value:+.4f}" if cell.value is not None else " · not read yet")
+                button.description = look["description"]
+                button.tooltip = look["tooltip"]
+                button._dom_classes = look["classes"]
             with button.style.hold_sync():
-                button.style.button_color = cell.colour
-                button.style.text_color = cell.text_colour
-                button.style.font_weight = "bold" if cell.current else "normal"
-            button.layout.border = "3px solid black" if cell.current else "3px solid transparent"
-            if cell.current:       # the key bridge scrolls this token into the sentence's view
-                button.add_class("rnn-current-token")
-            else:
-                button.remove_class("rnn-current-token")
+                for name, value in look["style"].items():
+                    setattr(button.style, name, value)
+            button.layout.border = look["border"]
             self._painted[cell.t] = cell
 
     def _readout_html(self, step: int | None = None) -> str:
