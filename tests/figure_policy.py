@@ -1,7 +1,9 @@
 """The course's colour policy for plotly figures, as a checker (a quality bar of the course):
 
 - every colour scale is colour-blind safe: RdBu or PuOr (diverging), Cividis or Viridis
-  (sequential), possibly reversed;
+  (sequential), possibly reversed, and given by its colours (plotly.py expands a name to its
+  own scale, but a figure handed to plotly.js as JSON gets plotly.js's scale of that name,
+  and plotly.js's RdBu runs the other way);
 - colour is never the only channel: a heatmap's values can be read as numbers (its hover shows
   z, or its cells carry text), and traces told apart in a legend differ in something besides
   colour (marker symbol, line dash, bar pattern, mode or the subplot they are drawn in).
@@ -73,6 +75,9 @@ def figure_problems(fig: dict) -> list[str]:
     """What in ``fig`` (plotly JSON: {"data": [...], "layout": {...}}) breaks the policy."""
     problems = [f"{where}: colour scale {scale!r} is not one of {SAFE_SCALES}"
                 for where, scale in _scales(fig) if scale_name(scale) is None]
+    problems += [f"{where}: colour scale named {scale!r}, not given by its colours (plotly.js "
+                 "has its own scales of these names: its RdBu runs the other way)"
+                 for where, scale in _scales(fig) if isinstance(scale, str)]
     traces = fig.get("data", [])
     problems += [f"trace {i} (heatmap '{t.get('name', '')}'): values only as colour"
                  for i, t in enumerate(traces) if _heatmap_unreadable(t)]

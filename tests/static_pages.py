@@ -12,6 +12,8 @@ from nbconvert import HTMLExporter
 
 from widgets.views.static import FIGURE_CLASS, inline_plotlyjs
 
+from figure_policy import figure_problems
+
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 JSON_SCRIPT = re.compile(r'<script(?=[^>]*type="application/json")[^>]*id="(rnn-fig-[^"]+)-json"'
                          r"[^>]*>(.*?)</script>", re.S)     # nbconvert may reorder attributes
@@ -67,8 +69,10 @@ def widget_outputs(notebook) -> list[dict]:
 def check_exported(notebook) -> None:
     """An executed lesson exported to HTML shows every widget's static form: each widget
     output carries text/html; the page has as many static forms, none empty; every figure
-    parses, with data (or shapes: a diagram); plotly.js is in the page once if there are
-    figures and no script is fetched from a plotly address; no widget placeholder text remains.
+    parses, with data (or shapes: a diagram), and keeps the colour policy (figure_policy.py:
+    these figures reach plotly.js as JSON, unchecked by plotly.py); plotly.js is in the page
+    once if there are figures and no script is fetched from a plotly address; no widget
+    placeholder text remains.
     test_lesson_runs.py calls this on each lesson's first run."""
     outputs = widget_outputs(notebook)
     missing = [o["data"]["text/plain"][:60] for o in outputs if "text/html" not in o["data"]]
@@ -86,6 +90,7 @@ def check_exported(notebook) -> None:
     assert len(shown) == sum(form["figures"] for form in parser.forms) == \
         page.count(f'class="{FIGURE_CLASS}"')
     assert all(fig["data"] or fig["layout"].get("shapes") for fig in shown)   # a diagram: shapes
+    assert [problem for fig in shown for problem in figure_problems(fig)] == []
     assert page.count(PLOTLYJS_BANNER) == (1 if shown else 0)
     sources = re.findall(r'<script[^>]*\bsrc="([^"]*)"', page)    # nbconvert's own: require.js
     assert sources and not any("plot" in source for source in sources), sources

@@ -41,6 +41,7 @@ from widgets.views.static import (
 )
 from widgets.views.stepper import StateStepper
 
+from figure_policy import figure_problems
 from readme_blocks import readme_block
 from static_pages import PLOTLYJS_BANNER, WIDGET_VIEW, figures
 
@@ -152,6 +153,22 @@ def test_decay_demo_form_opens_at_the_current_radius_and_forget_bias():
     assert fig["data"][1]["name"].startswith("LSTM (forget bias 3)")
     assert "tanh RNN (spectral radius 1.25): " in html
 
+
+@pytest.mark.parametrize("make", [
+    lambda tr: StateStepper(tr), lambda tr: GateViewer(tr), lambda tr: LayerStepper(tr),
+    lambda tr: DecayDemo(hidden_size=4, T=10)], ids=["StateStepper", "GateViewer",
+                                                   "LayerStepper", "DecayDemo"])
+def test_static_figures_keep_the_colour_policy_as_plotlyjs_reads_them(make):
+    """A static figure goes to plotly.js as JSON: a scale named "RdBu" there is plotly.js's
+    own, which runs the other way (blue below 0), so a name is a problem."""
+    torch.manual_seed(0)
+    tr = trace(nn.LSTM(3, 4, num_layers=2, bidirectional=True), torch.randn(5, 3))
+    shown = figures(bundle_html(make(tr)))
+    assert shown and [p for fig in shown for p in figure_problems(fig)] == []
+    scales = [axis["colorscale"] for fig in shown for key, axis in fig["layout"].items()
+              if key.startswith("coloraxis")] + [t["colorscale"] for fig in shown
+                                                  for t in fig["data"] if "colorscale" in t]
+    assert all(isinstance(scale, list) for scale in scales)
 
 def test_step_controls_and_progress_table_forms(tmp_path):
     controls = StepControls(["the", EVIL, "good"], value=1)
