@@ -223,9 +223,10 @@ def sentence_html(trace: Trace, unit: int, layer: int = -1, direction: int = 0,
     read look in ``data-*``, `widgets.views.static` swaps them), not once per step: a
     240-token window would otherwise ship 240 sentences (13 MB)."""
     _, direction, _, _ = check_view(trace, layer, direction, unit)
+    cells = token_cells(trace, unit, layer, direction, step, colours)
+    read_looks = token_cells(trace, unit, layer, direction, None, colours) if stepped else cells
     spans = []
-    for cell, read in zip(token_cells(trace, unit, layer, direction, step, colours),
-                          token_cells(trace, unit, layer, direction, None, colours), strict=True):
+    for cell, read in zip(cells, read_looks, strict=True):
         value = "…" if cell.value is None else f"{cell.value:+.2f}"
         label = f"t = {cell.t + 1} · '{cell.token}' · h = "
         border = "2px solid black" if cell.current else "2px solid transparent"
