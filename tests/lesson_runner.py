@@ -12,9 +12,8 @@ import ast
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
-from widgets.site.build import OUTPUT_WAIT
+from widgets.site.build import run_notebook
 
 TAGS = ("setup", "exercise", "check")
 
@@ -54,11 +53,7 @@ def exercise_notebook(path: Path, solutions: dict[str, str] | None):
 
 def run(notebook, cwd: Path, timeout: int = 300):
     """Execute on a fresh kernel (no widget state stored); return the executed notebook."""
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(cwd)}},
-                            store_widget_state=False, **OUTPUT_WAIT)
-    client.execute()
-    return notebook
+    return run_notebook(notebook, cwd, timeout)
 
 
 def check_texts(notebook) -> list[str]:

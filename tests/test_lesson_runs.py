@@ -17,9 +17,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
-from widgets.site.build import OUTPUT_WAIT
+from widgets.site.build import run_notebook
 
 from static_pages import WIDGET_VIEW, check_exported
 
@@ -94,9 +93,7 @@ def run(path: Path, python_path: Path):
     os.environ["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(python_path), str(ROOT / "tests"), guard_path]))
     try:
-        NotebookClient(notebook, timeout=300, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}},
-                       store_widget_state=False, **OUTPUT_WAIT).execute()
+        run_notebook(notebook, path.parent)
     finally:
         os.environ["PYTHONPATH"] = guard_path or ""
     return notebook

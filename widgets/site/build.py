@@ -82,11 +82,17 @@ def same_cells(executed, lesson) -> bool:
 
 def execute(path: Path):
     """The lesson at ``path`` executed on a fresh kernel in its folder, as the tests run it."""
+    return run_notebook(nbformat.read(path, as_version=4), path.parent)
+
+
+def run_notebook(notebook, folder: Path, timeout: int = TIMEOUT_S):
+    """Execute ``notebook`` in place on a fresh kernel started in ``folder``, every cell within
+    ``timeout`` s, no widget state stored, no output dropped (`OUTPUT_WAIT`); returns it. The
+    site's build and the tests' lesson runs share it."""
     from nbclient import NotebookClient
 
-    notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=TIMEOUT_S, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}},
+    NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}},
                    store_widget_state=False, **OUTPUT_WAIT).execute()
     return notebook
 
