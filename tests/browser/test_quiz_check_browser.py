@@ -4,8 +4,10 @@ ipywidgets sends a button click at once but may hold back a radio button's chang
 kernel is busy, so a Check pressed right after a choice used to be graded on the previous one.
 Here a learner chooses and presses Check with no pause, 20 times with changing options: first
 with an idle kernel (each grade read in the page), then while another cell runs (`time.sleep`),
-when the button must say "checking…" until the kernel answers. The kernel logs the option it
-graded at every click; the log must equal the choices, in order.
+when the button must say "checking…" until the kernel answers. The other cell runs until the
+test releases it (a file it waits for), not for a fixed time, so a slow machine cannot end the
+busy spell before the clicks are done. The kernel logs the option it graded at every click; the
+log must equal the choices, in order.
 """
 
 from __future__ import annotations
@@ -24,16 +26,20 @@ QUESTION = {"id": "check-race", "quiz": "post", "type": "multiple_choice",
             "answers": [{"answer": text, "correct": k == 0, "feedback": f"you chose the {text}"}
                         for k, text in enumerate(OPTIONS)]}
 
-SETUP = f"""import json, time
+RELEASE = "quiz_check_race.release"       # the busy cell runs until this file exists
+SETUP = f"""import json, os, time
 from widgets.quizzes.widget import Quiz
 QUESTION = json.loads({json.dumps(json.dumps(QUESTION))})
 graded = []   # the option the kernel graded at each click
 widget = Quiz([QUESTION], lesson="99_check_race", which="post")
 view = widget.views[0]
 view.check_button.on_click(lambda _b: graded.append(view.response))
-SLEEP = 0
+BUSY = False
 widget"""
-SLEEPER = "time.sleep(SLEEP)\nSLEEP = 8"
+SLEEPER = f"""deadline = time.monotonic() + 120
+while BUSY and not os.path.exists({RELEASE!r}) and time.monotonic() < deadline:
+    time.sleep(0.05)
+BUSY = True"""
 REPORT = 'print("GRADED", json.dumps(graded))'
 
 
@@ -45,6 +51,7 @@ def _choose_and_check(block, choice: int) -> None:
 @pytest.mark.browser
 def test_check_grades_the_choice_shown_at_the_click_even_while_a_cell_runs(lab):
     page = lab.page
+    (lab.server.root / RELEASE).unlink(missing_ok=True)
     lab.open_notebook(lab.write_notebook("quiz_check_race.ipynb", [SETUP, SLEEPER, REPORT]))
     lab.run_all()
     block = page.locator(".rnn-quiz-question").first
@@ -61,12 +68,13 @@ def test_check_grades_the_choice_shown_at_the_click_even_while_a_cell_runs(lab):
 
     cells = page.locator(".jp-Notebook .jp-CodeCell")
     cells.nth(1).locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")                     # time.sleep(8) in another cell
+    page.keyboard.press("Shift+Enter")                     # another cell runs until released
     expect(cells.nth(1).locator(".jp-InputPrompt")).to_contain_text("[*]", timeout=TIMEOUT_MS)
     for choice in BUSY_CHOICES:
         _choose_and_check(block, choice)
         expect(button).to_have_text("checking\u2026")          # waiting for the kernel, shown
-        expect(cells.nth(1).locator(".jp-InputPrompt")).to_contain_text("[*]")  # still asleep
+        expect(cells.nth(1).locator(".jp-InputPrompt")).to_contain_text("[*]")  # still busy
+    (lab.server.root / RELEASE).touch()
     expect(feedback).to_contain_text(f"you chose the {OPTIONS[BUSY_CHOICES[-1]]}",
                                      timeout=TIMEOUT_MS)
     expect(button).to_have_text("Check", timeout=TIMEOUT_MS)
