@@ -89,10 +89,25 @@ def test_play_pauses_where_it_is_and_offers_no_jump_back(lab, front_end):
     buttons.first.click()                                # ▶
     expect(readout).to_contain_text("t = 3 / 8", timeout=30_000)
     buttons.first.click()                                # ❚❚
-    lab.page.wait_for_timeout(400)                       # a step already on its way lands
-    paused = readout.inner_text()
+    paused = _settled(lab.page, readout)                 # steps already on their way land
     lab.page.wait_for_timeout(1500)                      # two and a half play intervals
-    assert readout.inner_text() == paused and "t = 1 /" not in paused, paused
+    assert readout.inner_text() == paused, paused
+    assert "t = 1 /" not in paused and "t = 8 /" not in paused, paused
+
+
+def _settled(page, locator, quiet_ms: int = 1300, limit_ms: int = 30_000) -> str:
+    """The text of ``locator`` once it has not changed for ``quiet_ms`` (more than two play
+    intervals), read every 100 ms: on a loaded machine a step sent before the pause can land
+    well after it. Fails if the text keeps changing for ``limit_ms``."""
+    text, quiet, waited = locator.inner_text(), 0, 0
+    while quiet < quiet_ms:
+        assert waited < limit_ms, f"still changing after {limit_ms} ms: {text!r}"
+        page.wait_for_timeout(100)
+        waited += 100
+        now = locator.inner_text()
+        quiet = quiet + 100 if now == text else 0
+        text = now
+    return text
 
 
 QUIZ = """
