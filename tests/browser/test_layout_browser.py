@@ -6,6 +6,8 @@ buttons so that the current token is always in view."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -72,6 +74,8 @@ def test_bar_figure_and_readout_fit_one_screen_and_do_not_jump(lab, selector, fr
     for _ in range(3):
         widget.get_by_role("button", name="Next ▶").click()
         lab.page.wait_for_timeout(400)
+    expect(widget.locator(".rnn-step-controls")).to_contain_text(re.compile(r"\b4 / "),
+                                                                 timeout=30_000)  # all landed
     later = measure(widget)
     assert abs(later["height"] - first["height"]) <= 1, (first, later)
 
