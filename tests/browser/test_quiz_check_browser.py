@@ -3,7 +3,7 @@
 ipywidgets sends a button click at once but may hold back a radio button's change while the
 kernel is busy, so a Check pressed right after a choice used to be graded on the previous one.
 Here a learner chooses and presses Check with no pause, 20 times with changing options: first
-with an idle kernel (each grade read in the page), then while another cell runs (`time.sleep`),
+with an idle kernel (each grade read in the page), then while another cell keeps the kernel busy,
 when the button must say "checking…" until the kernel answers. The other cell runs until the
 test releases it (a file it waits for), not for a fixed time, so a slow machine cannot end the
 busy spell before the clicks are done. The kernel logs the option it graded at every click; the
